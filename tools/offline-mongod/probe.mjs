@@ -1,0 +1,13 @@
+import { Query, Aggregator, updateMany, find } from "mingo";
+import { ObjectId, Long, Decimal128 } from "bson";
+const a = new ObjectId(), b = new ObjectId();
+const docs = [{_id:a, n:1, d:new Date(0), tags:["x"]},{_id:b, n:2, d:new Date(1000), tags:[]}];
+console.log(new Query({_id: new ObjectId(a.toHexString())}).find(docs).all().length);
+console.log(new Query({_id: {$in:[new ObjectId(b.toHexString())]}}).find(docs).all().length);
+console.log(new Query({d: {$gt: new Date(500)}}).find(docs).all().length);
+console.log(new Query({_id: {$gt: a}}).find(docs).all().length, "oid gt");
+console.log(find(docs, {}, {n:1}).sort({_id:-1}).all());
+console.log(new Aggregator([{$group:{_id:"$_id", c:{$sum:1}}}]).run([...docs, {_id:new ObjectId(a.toHexString())}]));
+const arr = docs.map(d=>({...d}));
+console.log(updateMany(arr, {n:{$gte:1}}, {$inc:{n:1}, $push:{tags:"y"}}), arr);
+console.log(new Aggregator([{$project:{t:{$dateTrunc:{date:"$d", unit:"hour"}}}}]).run(docs));
