@@ -264,7 +264,9 @@ export const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { completedAt: 1 }, name: 'completed' },
   ],
   linearIssues: [{ key: { identifier: 1 }, name: 'identifier', unique: true }],
-  rollupsDaily: [{ key: { day: 1, team: 1, person: 1, class: 1 }, name: 'day_team_person_class', unique: true }],
+  rollupsDaily: [
+    { key: { day: 1, team: 1, person: 1, class: 1 }, name: 'day_team_person_class', unique: true },
+  ],
   subscriptions: [{ key: { channel: 1 }, name: 'channel', unique: true }],
   digestPosts: [{ key: { subscription: 1, period: 1 }, name: 'subscription_period', unique: true }],
   templates: [{ key: { key: 1 }, name: 'key', unique: true }],

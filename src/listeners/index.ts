@@ -1,0 +1,10 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../deps.ts';
+import { registerCommands } from './commands/index.ts';
+import { registerEvents } from './events/index.ts';
+
+/** One place that wires every Slack listener; each kind has its own folder and index. */
+export function registerListeners(app: App, deps: AppDeps): void {
+  registerCommands(app, deps);
+  registerEvents(app, deps);
+}
