@@ -8,7 +8,8 @@ export type SessionClass = (typeof SESSION_CLASSES)[number];
 /** Rollups and digests also count what nobody answered yet; it is never folded into the three classes. */
 export type ClassOrUnclassified = SessionClass | 'unclassified';
 
-export type UsageSource = 'claude_code' | 'webhook' | 'litellm';
+/** `otlp`: agents other than Claude Code that send OTLP logs with GenAI semantic-convention attributes. */
+export type UsageSource = 'claude_code' | 'webhook' | 'litellm' | 'otlp';
 export type CostKind = 'estimated' | 'billed';
 
 export interface TokenCounts {
@@ -186,3 +187,44 @@ export interface DailyRollup {
 }
 
 export type PromptMode = 'immediate' | 'daily' | 'weekly' | 'off';
+
+/** One entry of a session's classification audit trail (same shape as the stored history entry). */
+export interface ClassificationAudit extends Classification {
+  /** The class before this write; absent for the first answer. */
+  previous?: SessionClass;
+  /** True when this entry records an undo (the class named here was removed). */
+  undone?: boolean;
+}
+
+/**
+ * A reporting period resolved in a timezone. `start`/`end` are instants (end exclusive);
+ * `startDay`/`endDay` are the local calendar dates (end exclusive) used to select
+ * rollups_daily rows, whose `day` is a UTC date: a row belongs to the period when
+ * startDay <= day < endDay.
+ */
+export interface PeriodRange {
+  kind: 'week' | 'month' | '30d';
+  /** Stable identifier of the period, e.g. "2025-W50", "2025-12", "30d:2025-12-14" (last day). */
+  key: string;
+  start: Date;
+  end: Date;
+  startDay: string;
+  endDay: string;
+  /** Calendar days in the period. */
+  days: number;
+  /** "December 2025", "Week of Dec 8, 2025", "Last 30 days (Nov 15 – Dec 14)". */
+  label: string;
+  /** "December", "week of Dec 8", "last 30 days": fits inside a sentence. */
+  shortLabel: string;
+  tz: string;
+}
+
+export interface PeriodRangeWithPrevious extends PeriodRange {
+  previous: PeriodRange;
+}
+
+/** Spend of one day (a UTC rollup day, YYYY-MM-DD). */
+export interface DaySpend {
+  day: string;
+  costUsd: number;
+}
