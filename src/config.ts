@@ -35,6 +35,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Log verbosity'),
   MONGODB_URI: optionalSecret('MongoDB connection string; unset = embedded database (see README)'),
   MONGODB_DB: z.string().min(1).default('ai_roi').describe('Database name'),
+  MONGODB_TIMEOUT_MS: intWithDefault(
+    5000,
+    100,
+    120_000,
+    'How long a database operation waits for a reachable server before ingest answers 503',
+  ),
   MONGOMS_SYSTEM_BINARY: optionalSecret('Path to a mongod binary for the embedded database (skips download)'),
   DATA_DIR: z
     .string()
@@ -63,6 +69,18 @@ export const configSchema = z.object({
     1,
     24 * 14,
     'Hours before the single reminder for unclassified sessions',
+  ),
+  PROMPT_DAILY_CAP: intWithDefault(
+    3,
+    1,
+    24,
+    'Most classify DMs (prompts and reminders) one person gets per local day; daily and weekly modes send at most one',
+  ),
+  AUTO_ACCEPT_AFTER_DAYS: intWithDefault(
+    0,
+    0,
+    365,
+    'Days after the prompt when a strong suggestion is recorded as the answer (by: auto); 0 = never',
   ),
   ADMIN_USER_IDS: z
     .string()

@@ -48,7 +48,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (!credentials) throw new Error('Slack credentials are missing and no local sandbox was provided');
   const clientOptions: WebClientOptions = { slackApiUrl: credentials.apiUrl, ...options.slackClientOptions };
 
-  const client = new MongoClient(database.uri, { serverSelectionTimeoutMS: 5000 });
+  const client = new MongoClient(database.uri, { serverSelectionTimeoutMS: config.MONGODB_TIMEOUT_MS });
   const db = client.db(config.MONGODB_DB);
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db, collection: 'agenda_jobs' }),

@@ -26,6 +26,8 @@ export interface MetricPointDoc extends MetricSample {
 
 export interface ClassificationHistoryEntry extends Classification {
   previous?: Classification['class'];
+  /** True when this entry records an undo (the class named here was removed). */
+  undone?: boolean;
 }
 
 export interface SessionDoc {
@@ -55,12 +57,34 @@ export interface SessionDoc {
   commits: string[];
   links: IssueLink[];
   outcomeIds: string[];
-  /** Where cost and tokens come from for this session: events win once any api_request arrives. */
-  costSource: 'events' | 'metrics';
+  /**
+   * Where cost and tokens come from: api_request events are the source of truth; metric totals
+   * (metricCostUsd/metricTokens) count only for sessions that sent no api_request event, and are
+   * added when such a session closes.
+   */
+  costSource?: 'events' | 'metrics';
+  metricCostUsd?: number;
+  metricTokens?: number;
+  /** Other Claude Code metric totals by name (lines_of_code.count.added, commit.count, …). */
+  metricTotals?: Record<string, number>;
+  /** Usage event ids already folded into this session (makes a retried fold a no-op). */
+  foldedIds: string[];
+  updatedAt?: Date;
   classification?: Classification;
   classificationHistory: ClassificationHistoryEntry[];
-  prompt?: { firstSentAt?: Date; reminderSentAt?: Date; messageTs?: string; channel?: string };
+  prompt?: {
+    firstSentAt?: Date;
+    reminderSentAt?: Date;
+    messageTs?: string;
+    channel?: string;
+    /** The prompt_posts row that claimed this session for its first prompt (src/classification/prompts.ts). */
+    postId?: ObjectId;
+    /** The prompt_posts row that carried its one reminder. */
+    reminderPostId?: ObjectId;
+  };
   labels: Record<string, string>;
+  /** When automatic issue linking (src/outcomes/auto-link.ts) last looked at this session. */
+  linkCheckedAt?: Date;
 }
 
 export interface PersonDoc {
@@ -71,8 +95,14 @@ export interface PersonDoc {
   name?: string;
   tz?: string;
   isAdmin?: boolean;
+  /** When name, tz and isAdmin were last read from users.info (src/access/people.ts refreshes them after an hour). */
+  slackCheckedAt?: Date;
   promptMode?: PromptMode;
   lastPromptAt?: Date;
+  /** When the user last opened App Home; the Home is re-published after changes only for people who have one. */
+  homeOpenedAt?: Date;
+  /** When tz was last read from users.info for prompt scheduling (src/classification/people.ts). */
+  tzCheckedAt?: Date;
   updatedAt: Date;
 }
 
@@ -93,6 +123,7 @@ export interface TeamDoc {
   budget?: Budget;
   alertChannel?: string;
   slackUsergroupId?: string;
+  createdBy?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -104,6 +135,8 @@ export interface OutcomeDoc extends Omit<Outcome, 'id'> {
   recordedBy?: string;
   /** Extra facts per kind: repo, number, mergeCommit, headBranch… */
   details: Record<string, string | number>;
+  /** Time of the source state this record reflects (Linear issue updatedAt); older deliveries are ignored. */
+  stateAt?: Date;
 }
 
 export interface LinearIssueDoc {
@@ -117,6 +150,11 @@ export interface LinearIssueDoc {
   url?: string;
   completedAt?: Date;
   fetchedAt: Date;
+  /** Team key (ENG); `team` is the team's name. */
+  teamKey?: string;
+  canceledAt?: Date;
+  /** Linear's updatedAt of the state stored here: webhook deliveries and API reads older than this are ignored. */
+  stateAt?: Date;
 }
 
 export interface RollupDoc extends DailyRollup {
@@ -135,6 +173,12 @@ export interface SubscriptionDoc {
   audience: 'leadership' | 'team';
   createdBy: string;
   createdAt: Date;
+  /** The next scheduled digest (instant of the local `time`); the digest job reads and advances it. */
+  nextRunAt?: Date;
+  updatedBy?: string;
+  updatedAt?: Date;
+  /** Last posting problem (e.g. not_in_channel), cleared by the next successful post. */
+  lastError?: { at: Date; error: string };
 }
 
 export interface DigestPostDoc {
@@ -144,6 +188,11 @@ export interface DigestPostDoc {
   claimedAt: Date;
   messageTs?: string;
   postedAt?: Date;
+  /** Random id of the claim holder: only it records the ts or releases the claim. */
+  claimId?: string;
+  channel?: string;
+  /** True when the ts was found in the channel history after a crash between claim and record. */
+  recovered?: boolean;
 }
 
 export interface TemplateDoc {
@@ -186,7 +235,53 @@ export interface AlertDoc {
   team: string;
   period: string;
   threshold: number;
+  /** When the alert was claimed (before posting, so two instances never both post). */
   postedAt: Date;
+  /** Set on the highest threshold of a crossing; lower thresholds crossed at the same time are only claimed. */
+  sentence?: string;
+  channel?: string;
+  messageTs?: string;
+  /** Managers who got the DM. */
+  dmSentTo?: string[];
+  /** Why a delivery failed (the claim stays: alerts are never repeated). */
+  deliveryErrors?: string[];
+}
+
+/** Last value of a cumulative metric series, to turn cumulative points into deltas. */
+export interface MetricSeriesDoc {
+  _id?: ObjectId;
+  key: string;
+  startTime?: Date;
+  lastValue: number;
+  lastTime: Date;
+}
+
+/**
+ * One classify DM (prompt, possibly carrying reminders) to one person. Unique on (slackUserId, day, seq):
+ * `day` is the recipient's local day and `seq` runs 1..daily cap, so two instances can never exceed the cap,
+ * and a failed post stays here (postedAt unset) for the prompt job to retry.
+ */
+export interface PromptPostDoc {
+  _id?: ObjectId;
+  slackUserId: string;
+  day: string;
+  seq: number;
+  claimedAt: Date;
+  /** Sessions prompted for the first time / reminded in this DM. */
+  sessionIds: ObjectId[];
+  reminderSessionIds: ObjectId[];
+  attempts: number;
+  /** A sender holds the post until then; a retry takes over only after it passed. */
+  lockedUntil: Date;
+  lastError?: string;
+  channel?: string;
+  messageTs?: string;
+  postedAt?: Date;
+  /** Posting was given up (too many failures, or every session was answered meanwhile). */
+  abandonedAt?: Date;
+  /** The message as last posted or updated: the skeleton re-rendered when a modal changes one session. */
+  blocks?: unknown[];
+  updatedAt?: Date;
 }
 
 export interface HeartbeatDoc {
@@ -213,6 +308,8 @@ export interface Collections {
   audit: Collection<AuditDoc>;
   alerts: Collection<AlertDoc>;
   heartbeats: Collection<HeartbeatDoc>;
+  metricSeries: Collection<MetricSeriesDoc>;
+  promptPosts: Collection<PromptPostDoc>;
 }
 
 const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -233,6 +330,8 @@ const COLLECTION_NAMES: Record<keyof Collections, string> = {
   audit: 'audit',
   alerts: 'alerts',
   heartbeats: 'heartbeats',
+  metricSeries: 'metric_series',
+  promptPosts: 'prompt_posts',
 };
 
 /** Indexes declared in code; createIndexes is idempotent, so start-up runs this every time. */
@@ -252,6 +351,7 @@ export const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { 'links.identifier': 1 }, name: 'linked_issue' },
     { key: { branch: 1 }, name: 'branch' },
     { key: { commits: 1 }, name: 'commits' },
+    { key: { outcomeIds: 1 }, name: 'outcome_ids' },
   ],
   people: [{ key: { slackUserId: 1 }, name: 'slack_user', unique: true }],
   identities: [{ key: { identityKey: 1 }, name: 'identity', unique: true }],
@@ -272,9 +372,18 @@ export const INDEXES: Record<keyof Collections, IndexDescription[]> = {
   templates: [{ key: { key: 1 }, name: 'key', unique: true }],
   deadLetters: [{ key: { receivedAt: 1 }, name: 'received' }],
   deliveries: [{ key: { source: 1, deliveryId: 1 }, name: 'source_delivery', unique: true }],
-  audit: [{ key: { at: 1 }, name: 'at' }],
+  audit: [
+    { key: { at: 1 }, name: 'at' },
+    { key: { target: 1, at: 1 }, name: 'target_at' },
+  ],
   alerts: [{ key: { team: 1, period: 1, threshold: 1 }, name: 'team_period_threshold', unique: true }],
   heartbeats: [],
+  metricSeries: [{ key: { key: 1 }, name: 'series', unique: true }],
+  promptPosts: [
+    { key: { slackUserId: 1, day: 1, seq: 1 }, name: 'person_day_seq', unique: true },
+    { key: { postedAt: 1, abandonedAt: 1, lockedUntil: 1 }, name: 'unposted' },
+    { key: { channel: 1, messageTs: 1 }, name: 'message' },
+  ],
 };
 
 export function collections(db: Db): Collections {
@@ -297,4 +406,9 @@ export function encodeKey(value: string): string {
 
 export function decodeKey(key: string): string {
   return decodeURIComponent(key);
+}
+
+/** Store a string map whose keys may contain dots (OTLP attribute names) safely as a subdocument. */
+export function encodeKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [encodeKey(key), value]));
 }

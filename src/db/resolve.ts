@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DryMongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
+import { SERVER_VERSION as OFFLINE_ENGINE_VERSION } from '../../tools/offline-mongod/version.ts';
 
 /**
  * Where the database comes from, in the documented order:
@@ -76,7 +77,13 @@ async function startMemoryServer(dataDir: string | undefined, systemBinary: stri
   if (dataDir) await mkdir(dataDir, { recursive: true });
   return MongoMemoryServer.create({
     instance: dataDir ? { dbPath: dataDir, storageEngine: 'wiredTiger' } : {},
-    binary: systemBinary ? { systemBinary, checkMD5: false } : {},
+    binary: systemBinary
+      ? {
+          systemBinary,
+          checkMD5: false,
+          ...(systemBinary === OFFLINE_ENGINE_BINARY ? { version: OFFLINE_ENGINE_VERSION } : {}),
+        }
+      : {},
   });
 }
 
