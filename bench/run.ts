@@ -1,4 +1,6 @@
 import { resolveDatabase } from '../src/db/resolve.ts';
+import { benchDigestBuild } from './digest-build.ts';
+import { benchIngest } from './ingest.ts';
 import { benchSlackAck } from './slack-ack.ts';
 import { benchContext } from './support.ts';
 
@@ -6,7 +8,11 @@ import { benchContext } from './support.ts';
  * `npm run bench [-- --quick] [-- name…]`: prints figures and ratios; speed targets live here,
  * never in timed unit tests. Uses MONGODB_URI when set, else the same resolution as npm start.
  */
-const BENCHES = { 'slack-ack': benchSlackAck } as const;
+const BENCHES = {
+  'slack-ack': benchSlackAck,
+  ingest: benchIngest,
+  'digest-build': benchDigestBuild,
+} as const;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

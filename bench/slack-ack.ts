@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { signedSlackHeaders } from '../test/support/slack-signing.ts';
-import { percentile, type BenchContext } from './support.ts';
+import { type BenchContext, percentile } from './support.ts';
 
 /**
  * Signed slash-command ack latency: the full ai-roi app (real Bolt, real database, fake Slack API)
@@ -60,7 +60,13 @@ export async function benchSlackAck(ctx: BenchContext): Promise<void> {
 
 async function startBareBolt(signingSecret: string) {
   const receiver = new HTTPReceiver({ signingSecret });
-  const app = new App({ receiver, token: 'xoxb-bare', tokenVerificationEnabled: false, botId: 'B1', botUserId: 'U1' });
+  const app = new App({
+    receiver,
+    token: 'xoxb-bare',
+    tokenVerificationEnabled: false,
+    botId: 'B1',
+    botUserId: 'U1',
+  });
   app.command('/ai-roi', async ({ ack }) => {
     await ack();
   });

@@ -76,3 +76,54 @@ export function benchContext(mongoUri: string, databaseKind: string, quick: bool
   };
   return { ctx, checks };
 }
+
+export interface SpawnedApp {
+  baseUrl: string;
+  pid: number;
+  /** Peak resident set size of the app process so far (VmHWM), in MB. */
+  peakRssMb(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Run the service as its own process (`npm start`'s entry point), so its memory is measured apart from
+ * the load generator. Waits for the "listening" log line.
+ */
+export async function spawnApp(env: Record<string, string>): Promise<SpawnedApp> {
+  const { spawn } = await import('node:child_process');
+  const { readFile } = await import('node:fs/promises');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // biome-ignore lint/style/noProcessEnv: the child inherits PATH and friends
+    env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`app did not start: ${buffer.slice(-2000)}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /"port":(\d+)/.exec(buffer);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${buffer.slice(-2000)}`)));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async peakRssMb() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return kb / 1024;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
