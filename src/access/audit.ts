@@ -6,6 +6,8 @@ export type AuditAction =
   | 'team.add'
   | 'team.remove'
   | 'team.sync'
+  | 'team.managers.add'
+  | 'team.managers.remove'
   | 'budget.set'
   | 'budget.split'
   | 'budget.alerts'

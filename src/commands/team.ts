@@ -24,8 +24,62 @@ export const handleTeam: CommandHandler<'team'> = async (command, ctx) => {
     case 'remove':
     case 'sync':
       return changeMembers(action, role, ctx);
+    case 'add-managers':
+    case 'remove-managers':
+      return changeManagers(action, role, ctx);
   }
 };
+
+type ManagerAction = Extract<TeamAction, { type: 'add-managers' | 'remove-managers' }>;
+
+/** Managers of a team (or admins) appoint and remove its managers; a team never loses its last manager. */
+async function changeManagers(action: ManagerAction, role: Role, ctx: CommandContext): Promise<void> {
+  const { deps } = ctx;
+  const found = await findNamedTeam(deps.collections, action.team);
+  if (!found.ok) {
+    await replyEphemeral(ctx, found.message);
+    return;
+  }
+  const team = found.team;
+  const access = requireManager(role, team.name, `change the managers of ${team.name}`);
+  if (!access.ok) {
+    await replyEphemeral(ctx, access.reason);
+    return;
+  }
+  const unknown = await unknownPeople(ctx, action.userIds);
+  if (unknown.length > 0) {
+    await replyEphemeral(ctx, `Nothing was changed: ${unknownUserMessage(unknown)}`);
+    return;
+  }
+  const adding = action.type === 'add-managers';
+  const after = adding
+    ? [...new Set([...team.managers, ...action.userIds])]
+    : team.managers.filter((id) => !action.userIds.includes(id));
+  if (!adding && after.length === 0 && team.managers.length > 0) {
+    await replyEphemeral(
+      ctx,
+      `Nothing was changed: *${team.name}* would have no manager left. Appoint another first.`,
+    );
+    return;
+  }
+  const now = deps.now();
+  await deps.collections.teams.updateOne({ _id: team._id }, { $set: { managers: after, updatedAt: now } });
+  await recordAudit(
+    deps.collections,
+    {
+      actor: ctx.userId,
+      action: adding ? 'team.managers.add' : 'team.managers.remove',
+      target: `team:${team.name}`,
+      before: { managers: team.managers },
+      after: { managers: after },
+    },
+    now,
+  );
+  await replyEphemeral(
+    ctx,
+    `*${team.name}* managers: ${after.length > 0 ? mentions(after) : 'none'}${adding ? '' : ` (removed ${mentions(action.userIds)})`}.`,
+  );
+}
 
 const mentions = (ids: readonly string[]) => ids.map((id) => `<@${id}>`).join(', ');
 const MAX_LISTED_MEMBERS = 30;

@@ -48,13 +48,16 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   },
   {
     name: 'team',
-    usage: '/ai-roi team create NAME | add @user… NAME | remove @user… NAME | list | sync NAME @usergroup',
-    description: 'Create teams and manage members, optionally synced from a Slack user group.',
+    usage:
+      '/ai-roi team create NAME | add @user… NAME | remove @user… NAME | managers add|remove @user… NAME | list | sync NAME @usergroup',
+    description:
+      'Create teams, manage members (optionally synced from a Slack user group) and appoint managers.',
     examples: [
       '/ai-roi team create Payments',
       '/ai-roi team add @ana @ben Payments',
       '/ai-roi team remove @ben Payments',
       '/ai-roi team sync Payments @payments-eng',
+      '/ai-roi team managers add @dana Payments',
       '/ai-roi team list',
     ],
     role: 'manager',

@@ -158,6 +158,11 @@ const teamAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add'), team: teamName, userIds: z.array(slackUserId).min(1) }),
   z.object({ type: z.literal('remove'), team: teamName, userIds: z.array(slackUserId).min(1) }),
   z.object({ type: z.literal('sync'), team: teamName, usergroupId: z.string().regex(/^S[A-Z0-9]{2,}$/) }),
+  z.object({
+    type: z.enum(['add-managers', 'remove-managers']),
+    team: teamName,
+    userIds: z.array(slackUserId).min(1),
+  }),
 ]);
 
 const subject = z.discriminatedUnion('kind', [

@@ -378,7 +378,11 @@ function parseBudget(c: Cursor): Command {
 function parseTeam(c: Cursor): Command {
   const first = c.next();
   if (!first) return { kind: 'team', action: { type: 'list' } };
-  const action = c.keyword(first, ['create', 'add', 'remove', 'list', 'sync'] as const, 'a team action');
+  const action = c.keyword(
+    first,
+    ['create', 'add', 'remove', 'list', 'sync', 'managers'] as const,
+    'a team action',
+  );
   if (action === 'list') {
     c.expectEnd();
     return { kind: 'team', action: { type: 'list' } };
@@ -404,6 +408,20 @@ function parseTeam(c: Cursor): Command {
     c.accept(group);
     return { kind: 'team', action: { type: 'sync', team, usergroupId: USERGROUP.exec(group.value)![1]! } };
   }
+  if (action === 'managers') {
+    const change = c.keyword(c.next(), ['add', 'remove'] as const, '`add` or `remove` after `team managers`');
+    const { userIds, team } = parsePeopleThenTeam(c, `managers ${change}`);
+    return {
+      kind: 'team',
+      action: { type: change === 'add' ? 'add-managers' : 'remove-managers', userIds, team },
+    };
+  }
+  const { userIds, team } = parsePeopleThenTeam(c, action);
+  return { kind: 'team', action: { type: action, userIds, team } };
+}
+
+/** `@user… NAME`: one or more people first, then the team name. */
+function parsePeopleThenTeam(c: Cursor, action: string): { userIds: string[]; team: string } {
   const rest = c.remaining();
   const userIds: string[] = [];
   let i = 0;
@@ -422,8 +440,7 @@ function parseTeam(c: Cursor): Command {
   }
   const nameTokens = rest.slice(i);
   if (nameTokens.some((t) => userIdOf(t))) c.fail(`put the people first: \`team ${action} @user… NAME\``);
-  const team = c.teamName(nameTokens);
-  return { kind: 'team', action: { type: action, userIds, team } };
+  return { userIds, team: c.teamName(nameTokens) };
 }
 
 function parseMap(c: Cursor): Command {
