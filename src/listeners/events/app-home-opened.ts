@@ -1,23 +1,17 @@
 import type { WebClient } from '@slack/web-api';
+import { publishHome as publishHomeView } from '../../classification/home.ts';
+import { markHomeOpened } from '../../classification/people.ts';
 import type { AppDeps } from '../../deps.ts';
 
-/** Publish the App Home for one user. Events are acked by Bolt before listeners run. */
+/**
+ * app_home_opened (Home tab): remember that this user has a Home worth keeping fresh, then publish it —
+ * the unclassified queue, the last 7 days and the prompt preference. Events are acked by Bolt first.
+ */
 export async function publishHome(client: WebClient, userId: string, deps: AppDeps): Promise<void> {
   try {
-    await client.views.publish({
-      user_id: userId,
-      view: {
-        type: 'home',
-        blocks: [
-          { type: 'header', text: { type: 'plain_text', text: 'ai-roi' } },
-          {
-            type: 'section',
-            text: { type: 'mrkdwn', text: 'Your AI sessions waiting for classification will appear here.' },
-          },
-        ],
-      },
-    });
+    await markHomeOpened(deps, userId);
   } catch (error) {
-    deps.logger.error({ err: error, userId }, 'views.publish failed');
+    deps.logger.error({ err: error, userId }, 'could not record that App Home was opened');
   }
+  await publishHomeView(deps, userId, { client });
 }
