@@ -54,6 +54,7 @@ export const configSchema = z.object({
   LINEAR_API_URL: z.url().default('https://api.linear.app/graphql').describe('Linear GraphQL endpoint'),
   LINEAR_WEBHOOK_SECRET: optionalSecret('Signing secret of the Linear webhook'),
   GITHUB_WEBHOOK_SECRET: optionalSecret('Secret of the GitHub webhook (X-Hub-Signature-256)'),
+  OUTCOMES_API_TOKEN: optionalSecret('Bearer token for POST /api/outcomes (manual outcomes)'),
   OTLP_TOKEN: optionalSecret('Bearer token required on /v1/logs and /v1/metrics'),
   USAGE_WEBHOOK_SECRET: optionalSecret('Standard Webhooks secret (whsec_…) for /webhooks/usage'),
   LITELLM_TOKEN: optionalSecret('Bearer token required on /webhooks/litellm'),

@@ -210,6 +210,13 @@ export interface DeadLetterDoc {
   body: string;
   truncated: boolean;
   receivedAt: Date;
+  /** Size and SHA-256 of the body as received (the stored body has its content blanked, or is empty). */
+  bodyBytes?: number;
+  bodySha256?: string;
+  /** How the body was read for redaction (src/ingest/http/redact.ts); 'dropped' = not kept. */
+  bodyFormat?: 'json' | 'ndjson' | 'form' | 'decoded' | 'text' | 'dropped';
+  /** Content values blanked before storing. */
+  redactions?: number;
 }
 
 /** Deliveries already processed, keyed by the sender's delivery id (Linear-Delivery, X-GitHub-Delivery, webhook-id). */
@@ -351,7 +358,6 @@ export const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { 'links.identifier': 1 }, name: 'linked_issue' },
     { key: { branch: 1 }, name: 'branch' },
     { key: { commits: 1 }, name: 'commits' },
-    { key: { outcomeIds: 1 }, name: 'outcome_ids' },
   ],
   people: [{ key: { slackUserId: 1 }, name: 'slack_user', unique: true }],
   identities: [{ key: { identityKey: 1 }, name: 'identity', unique: true }],
@@ -399,9 +405,13 @@ export async function ensureIndexes(db: Db): Promise<void> {
   }
 }
 
-/** Escape a value for use as a document key ($inc on `byRepo.<key>`): no dots, no leading $. */
+/** Escape a value for use as a document key ($inc on `byRepo.<key>`): no dots, no leading $, no NUL (BSON refuses it). */
 export function encodeKey(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/^\$/, '%24');
+  return value
+    .replace(/%/g, '%25')
+    .replace(/\./g, '%2E')
+    .replace(/^\$/, '%24')
+    .replace(/\0/g, '%00');
 }
 
 export function decodeKey(key: string): string {

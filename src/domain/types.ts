@@ -95,6 +95,11 @@ export interface IssueLink {
   evidence: LinkEvidence;
   confirmed: boolean;
   at: Date;
+  /**
+   * When Linear last answered about this identifier. Unconfirmed with checkedAt = Linear does not know it
+   * (kept as evidence, never counted); unconfirmed without = not checked yet (Linear unset or unavailable).
+   */
+  checkedAt?: Date;
 }
 
 export interface SessionSuggestion {
