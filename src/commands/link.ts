@@ -1,8 +1,8 @@
 import { isManagerOf, resolveRole } from '../access/roles.ts';
 import type { SessionDoc } from '../db/collections.ts';
 import { linkSessionManually, type ManualLinkResult } from '../outcomes/auto-link.ts';
-import { findSessionByRef } from '../reports/session-ref.ts';
 import { type CommandContext, type CommandHandler, replyEphemeral } from './context.ts';
+import { sessionFromArgument } from './session-arg.ts';
 
 /** Owners link their own sessions; managers of the session's team and workspace admins may link any of theirs. */
 async function refusal(ctx: CommandContext, session: SessionDoc): Promise<string | undefined> {
@@ -35,22 +35,8 @@ function answer(sessionShort: string, result: ManualLinkResult): string {
 /** `/ai-roi link SESSION ENG-123`: link a session to a Linear issue by hand (evidence `manual`). */
 export const handleLink: CommandHandler<'link'> = async (command, ctx) => {
   const { deps } = ctx;
-  const lookup = await findSessionByRef(deps.collections, command.session);
-  if (lookup.status === 'not_found') {
-    await replyEphemeral(
-      ctx,
-      `No session has an id starting with \`${command.session}\`. Copy the id from the session message or App Home, e.g. \`/ai-roi link 65f0c2 ENG-123\`.`,
-    );
-    return;
-  }
-  if (lookup.status === 'ambiguous') {
-    await replyEphemeral(
-      ctx,
-      `Several sessions have ids starting with \`${command.session}\`; type more of the id.`,
-    );
-    return;
-  }
-  const session = lookup.session;
+  const session = await sessionFromArgument(ctx, command.session, '/ai-roi link 65f0c2 ENG-123');
+  if (!session) return;
   const refused = await refusal(ctx, session);
   if (refused) {
     await replyEphemeral(ctx, refused);

@@ -4,9 +4,9 @@ import type { SessionDoc } from '../db/collections.ts';
 import { formatUsd } from '../domain/money.ts';
 import { formatDayShort, utcDay } from '../domain/periods.ts';
 import type { SessionClass } from '../domain/types.ts';
-import { findSessionByRef } from '../reports/session-ref.ts';
 import { recordClassification } from '../store/classification-store.ts';
 import { type CommandHandler, replyEphemeral } from './context.ts';
+import { sessionFromArgument } from './session-arg.ts';
 
 const LABEL: Record<SessionClass | 'unclassified', string> = {
   productive: 'Productive',
@@ -33,22 +33,8 @@ function refusal(role: Role, session: SessionDoc): string | undefined {
 /** `/ai-roi reclassify SESSION CLASS`: a manager's correction, audited, and the engineer is told by DM. */
 export const handleReclassify: CommandHandler<'reclassify'> = async (command, ctx) => {
   const { deps, userId } = ctx;
-  const lookup = await findSessionByRef(deps.collections, command.session);
-  if (lookup.status === 'not_found') {
-    await replyEphemeral(
-      ctx,
-      `No session has an id starting with \`${command.session}\`. Copy the id from the export or the session message.`,
-    );
-    return;
-  }
-  if (lookup.status === 'ambiguous') {
-    await replyEphemeral(
-      ctx,
-      `Several sessions have ids starting with \`${command.session}\`; type more of the id.`,
-    );
-    return;
-  }
-  const session = lookup.session;
+  const session = await sessionFromArgument(ctx, command.session, '/ai-roi reclassify 65f0c2 productive');
+  if (!session) return;
   const role = await resolveRole(deps, userId);
   const refused = refusal(role, session);
   if (refused) {

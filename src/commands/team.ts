@@ -35,17 +35,8 @@ type ManagerAction = Extract<TeamAction, { type: 'add-managers' | 'remove-manage
 /** Managers of a team (or admins) appoint and remove its managers; a team never loses its last manager. */
 async function changeManagers(action: ManagerAction, role: Role, ctx: CommandContext): Promise<void> {
   const { deps } = ctx;
-  const found = await findNamedTeam(deps.collections, action.team);
-  if (!found.ok) {
-    await replyEphemeral(ctx, found.message);
-    return;
-  }
-  const team = found.team;
-  const access = requireManager(role, team.name, `change the managers of ${team.name}`);
-  if (!access.ok) {
-    await replyEphemeral(ctx, access.reason);
-    return;
-  }
+  const team = await teamTheCallerManages(action.team, role, ctx, 'change the managers of');
+  if (!team) return;
   const unknown = await unknownPeople(ctx, action.userIds);
   if (unknown.length > 0) {
     await replyEphemeral(ctx, `Nothing was changed: ${unknownUserMessage(unknown)}`);
@@ -141,21 +132,31 @@ async function create(name: string, role: Role, ctx: CommandContext): Promise<vo
   );
 }
 
+/** The named team when it exists and the caller may manage it; otherwise they have been told why not. */
+async function teamTheCallerManages(
+  name: string,
+  role: Role,
+  ctx: CommandContext,
+  verb: string,
+): Promise<TeamDoc | undefined> {
+  const found = await findNamedTeam(ctx.deps.collections, name);
+  if (!found.ok) {
+    await replyEphemeral(ctx, found.message);
+    return undefined;
+  }
+  const access = requireManager(role, found.team.name, `${verb} ${found.team.name}`);
+  if (!access.ok) {
+    await replyEphemeral(ctx, access.reason);
+    return undefined;
+  }
+  return found.team;
+}
+
 type MemberAction = Extract<TeamAction, { type: 'add' | 'remove' | 'sync' }>;
 
 async function changeMembers(action: MemberAction, role: Role, ctx: CommandContext): Promise<void> {
-  const { deps } = ctx;
-  const found = await findNamedTeam(deps.collections, action.team);
-  if (!found.ok) {
-    await replyEphemeral(ctx, found.message);
-    return;
-  }
-  const team = found.team;
-  const access = requireManager(role, team.name, `change the members of ${team.name}`);
-  if (!access.ok) {
-    await replyEphemeral(ctx, access.reason);
-    return;
-  }
+  const team = await teamTheCallerManages(action.team, role, ctx, 'change the members of');
+  if (!team) return;
   if (action.type === 'remove') return remove(team, action.userIds, ctx);
   if (action.type === 'add') return add(team, action.userIds, role, ctx);
   return sync(team, action.usergroupId, role, ctx);
