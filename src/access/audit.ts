@@ -12,7 +12,14 @@ export type AuditAction =
   | 'budget.split'
   | 'budget.alerts'
   | 'identity.map'
-  | 'session.reclassify';
+  | 'session.reclassify'
+  | 'session.link'
+  | 'outcome.record'
+  | 'subscription.create'
+  | 'subscription.update'
+  | 'subscription.remove'
+  | 'template.set'
+  | 'template.reset';
 
 export interface AuditEntry {
   actor: string;

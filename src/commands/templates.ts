@@ -1,3 +1,4 @@
+import { recordAudit } from '../access/audit.ts';
 import { type Role, requireManager, resolveRole } from '../access/roles.ts';
 import { subscriberTimeZone } from '../digest/channel.ts';
 import { composeDigest, type DigestTarget } from '../digest/compose.ts';
@@ -96,13 +97,16 @@ export const handleTemplates: CommandHandler<'templates'> = async (command, ctx)
       return;
     }
     await templates.deleteOne({ key });
-    await deps.collections.audit.insertOne({
-      actor: ctx.userId,
-      action: 'template.reset',
-      target: `template:${key}`,
-      before: stored.text,
-      at: now,
-    });
+    await recordAudit(
+      deps.collections,
+      {
+        actor: ctx.userId,
+        action: 'template.reset',
+        target: `template:${key}`,
+        before: stored.text,
+      },
+      now,
+    );
     await replyEphemeral(
       ctx,
       `\`${key}\` is back to the default text:\n${quoteCode(DEFAULT_TEMPLATES[key].text)}`,
@@ -122,14 +126,17 @@ export const handleTemplates: CommandHandler<'templates'> = async (command, ctx)
     { $set: { key, text: action.text, updatedBy: ctx.userId, updatedAt: now } },
     { upsert: true },
   );
-  await deps.collections.audit.insertOne({
-    actor: ctx.userId,
-    action: 'template.set',
-    target: `template:${key}`,
-    ...(stored && { before: stored.text }),
-    after: action.text,
-    at: now,
-  });
+  await recordAudit(
+    deps.collections,
+    {
+      actor: ctx.userId,
+      action: 'template.set',
+      target: `template:${key}`,
+      ...(stored && { before: stored.text }),
+      after: action.text,
+    },
+    now,
+  );
   const preview = await renderPreview(ctx, key, action.text, role);
   await replyEphemeral(
     ctx,

@@ -6,6 +6,7 @@
  */
 import type { Agenda } from 'agenda';
 import { ObjectId } from 'mongodb';
+import { recordAudit } from '../access/audit.ts';
 import type { Collections, SubscriptionDoc } from '../db/collections.ts';
 import { nextOccurrence } from './schedule.ts';
 
@@ -83,14 +84,17 @@ export async function saveSubscription(
   if (!after?._id) throw new Error('subscription upsert returned nothing');
   const subscription = after as SubscriptionDoc & { _id: ObjectId };
   await scheduleDigestJob(deps.agenda, subscription._id.toHexString(), nextRunAt);
-  await deps.collections.audit.insertOne({
-    actor: userId,
-    action: before ? 'subscription.update' : 'subscription.create',
-    target: `channel:${settings.channel}`,
-    ...(before && { before: stripInternal(before) }),
-    after: stripInternal(subscription),
-    at: now,
-  });
+  await recordAudit(
+    deps.collections,
+    {
+      actor: userId,
+      action: before ? 'subscription.update' : 'subscription.create',
+      target: `channel:${settings.channel}`,
+      ...(before && { before: stripInternal(before) }),
+      after: stripInternal(subscription),
+    },
+    now,
+  );
   return { subscription, created: before === null, before };
 }
 
@@ -103,13 +107,16 @@ export async function removeSubscription(
   const removed = await deps.collections.subscriptions.findOneAndDelete({ channel });
   if (!removed?._id) return null;
   await cancelDigestJob(deps.agenda, removed._id.toHexString());
-  await deps.collections.audit.insertOne({
-    actor: userId,
-    action: 'subscription.remove',
-    target: `channel:${channel}`,
-    before: stripInternal(removed),
-    at: deps.now(),
-  });
+  await recordAudit(
+    deps.collections,
+    {
+      actor: userId,
+      action: 'subscription.remove',
+      target: `channel:${channel}`,
+      before: stripInternal(removed),
+    },
+    deps.now(),
+  );
   return removed;
 }
 

@@ -16,6 +16,7 @@
  * a session closes (jobs/close-idle-sessions.ts calls linkSessionIssues), and on manual links.
  */
 import type { ObjectId } from 'mongodb';
+import { recordAudit } from '../access/audit.ts';
 import type { SessionDoc } from '../db/collections.ts';
 import { extractIssueIdentifiers, parseIssueIdentifier } from '../domain/identifiers.ts';
 import type { IssueLink, LinkEvidence } from '../domain/types.ts';
@@ -236,14 +237,17 @@ export async function linkSessionManually(
   const outcomes = isLiveLink(link)
     ? await attachToIssueOutcomes(deps.collections, input.sessionId, [link.identifier])
     : [];
-  await deps.collections.audit.insertOne({
-    actor: input.userId,
-    action: 'session.link',
-    target: `session:${input.sessionId.toHexString()}`,
-    ...(before ? { before: { identifier: before.identifier, confirmed: before.confirmed } } : {}),
-    after: { identifier: link.identifier, confirmed: link.confirmed, evidence: link.evidence },
-    at: now,
-  });
+  await recordAudit(
+    deps.collections,
+    {
+      actor: input.userId,
+      action: 'session.link',
+      target: `session:${input.sessionId.toHexString()}`,
+      ...(before ? { before: { identifier: before.identifier, confirmed: before.confirmed } } : {}),
+      after: { identifier: link.identifier, confirmed: link.confirmed, evidence: link.evidence },
+    },
+    now,
+  );
   const issue = lookup.status === 'found' ? lookup.issue : undefined;
   const status: ManualLinkStatus =
     lookup.status === 'not_found'

@@ -5,6 +5,7 @@
  * second record.
  */
 import type { ObjectId } from 'mongodb';
+import { recordAudit } from '../access/audit.ts';
 import { parseIssueIdentifier } from '../domain/identifiers.ts';
 import type { OutcomeDeps } from './deps.ts';
 import { attachSessions, isLiveLink, toObjectId } from './links.ts';
@@ -119,13 +120,16 @@ export async function recordManualOutcome(
   const attach = [...found, ...viaIssues].flatMap((s) => (s._id ? [s._id] : []));
   const unique = [...new Map(attach.map((id) => [id.toHexString(), id])).values()];
   await attachSessions(deps.collections, outcomeId, unique);
-  await deps.collections.audit.insertOne({
-    actor: input.recordedBy,
-    action: 'outcome.record',
-    target: `outcome:${outcomeId.toHexString()}`,
-    after: { ref, title, sessions: unique.length },
-    at: now,
-  });
+  await recordAudit(
+    deps.collections,
+    {
+      actor: input.recordedBy,
+      action: 'outcome.record',
+      target: `outcome:${outcomeId.toHexString()}`,
+      after: { ref, title, sessions: unique.length },
+    },
+    now,
+  );
   return {
     outcomeId: outcomeId.toHexString(),
     ref,
