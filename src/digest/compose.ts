@@ -3,7 +3,7 @@
  */
 import { buildDigestMessage } from '../../blocks/digest.ts';
 import type { SlackMessage } from '../../blocks/kit.ts';
-import type { SpendChartInput } from '../charts/spend-chart.ts';
+import type { SpendChartInput } from '../charts/spend-data.ts';
 import type { Collections } from '../db/collections.ts';
 import { buildDigest, type DigestAudience, type DigestNumbers, type DigestScope } from '../domain/digest.ts';
 import { type RenderedSentence, renderRoiSentence, type TemplateKey } from '../domain/templates.ts';

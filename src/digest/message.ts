@@ -3,7 +3,7 @@
  * and to the chart's input. Pure.
  */
 import type { DigestBlocksInput, DigestSink, DigestTeamRow } from '../../blocks/digest.ts';
-import type { SpendChartInput } from '../charts/spend-chart.ts';
+import type { SpendChartInput } from '../charts/spend-data.ts';
 import { type DigestNumbers, NO_TEAM_GROUP, OTHER_GROUP } from '../domain/digest.ts';
 import type { RenderedSentence } from '../domain/templates.ts';
 import type { Budget, PeriodRange } from '../domain/types.ts';

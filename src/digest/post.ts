@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../../blocks/kit.ts';
-import { chartAltText, renderSpendChart, type SpendChartInput } from '../charts/spend-chart.ts';
+import { chartAltText, type SpendChartInput } from '../charts/spend-data.ts';
 import type { Collections } from '../db/collections.ts';
 import type { Logger } from '../logger.ts';
 import type { ChartStatus } from './message.ts';
@@ -73,7 +73,10 @@ export async function deliverDigest(
   digest: DigestContent,
   options: DeliverOptions = {},
 ): Promise<Delivered> {
-  const render = options.renderChart ?? ((input: SpendChartInput) => renderSpendChart(input));
+  // ECharts and resvg load on the first digest, not at start-up (they cost ~1 s and tens of MB).
+  const render =
+    options.renderChart ??
+    (async (input: SpendChartInput) => (await import('../charts/spend-chart.ts')).renderSpendChart(input));
   let png: Buffer | undefined;
   let chart: ChartStatus;
   try {
