@@ -1,7 +1,7 @@
 // Server-side cursors: results are materialised when the command runs and handed out in batches.
 import { Long } from 'bson';
 import { CommandError } from './errors.ts';
-import { bsonSize, type Doc } from './values.ts';
+import { bsonSizeBound, type Doc } from './values.ts';
 
 /** Stay under the 16 MiB reply document limit, leaving room for the cursor envelope. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
@@ -20,7 +20,7 @@ function take(docs: Doc[], pos: number, limit: number): [Doc[], number] {
   let bytes = 0;
   while (pos < docs.length && batch.length < limit) {
     const doc = docs[pos] as Doc;
-    const size = bsonSize(doc);
+    const size = bsonSizeBound(doc); // an upper bound: batches never exceed the limit
     if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
     bytes += size;
     batch.push(doc);

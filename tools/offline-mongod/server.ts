@@ -68,7 +68,10 @@ export async function startOfflineMongo(options: OfflineMongoOptions = {}): Prom
           } catch (err) {
             out = encodeReply(req, errorReply(err));
           }
+          // One writev per reply instead of a write per buffer.
+          socket.cork();
           for (const buf of out) socket.write(buf);
+          socket.uncork();
         }
       } catch {
         // Unparseable frame, unsupported opcode (e.g. OP_COMPRESSED, never advertised): drop the connection.

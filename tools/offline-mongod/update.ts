@@ -1,12 +1,10 @@
 // Update semantics on top of mingo: operator / replacement / pipeline updates, $setOnInsert and upsert documents.
 import { ObjectId } from 'bson';
-import { updateMany } from 'mingo';
 import { badValue, CommandError } from './errors.ts';
-import { clone, type Doc, idFirst, isPlainObject, keyOf, setPath } from './values.ts';
+import { applyOperators, updateMany } from './mingo.ts';
+import { clone, type Doc, idFirst, isPlainObject, keyOf, sameValue, setPath } from './values.ts';
 
 export type Update = Doc | Doc[];
-type MingoOptions = Parameters<typeof updateMany>[4];
-type Modifier = Parameters<typeof updateMany>[2];
 
 export function parseUpdate(u: unknown): Update {
   if (Array.isArray(u)) return u.map((stage) => (isPlainObject(stage) ? stage : {}));
@@ -36,31 +34,67 @@ function replacement(old: Doc, u: Doc): Doc {
   return { _id: old._id, ...rest };
 }
 
+/** Top-level fields an operator update can change (every path's first part, and `$rename` targets). */
+function touchedFields(ops: Doc): Set<string> {
+  const touched = new Set<string>();
+  for (const op of Object.keys(ops)) {
+    const spec = ops[op];
+    if (!isPlainObject(spec)) continue;
+    for (const path of Object.keys(spec)) {
+      touched.add(path.split('.')[0] as string);
+      if (op === '$rename' && typeof spec[path] === 'string') touched.add(spec[path].split('.')[0] as string);
+    }
+  }
+  return touched;
+}
+
+/** Whether an operator update uses the positional `$` operator, which needs the query to find its element. */
+function positional(ops: Doc): boolean {
+  for (const spec of Object.values(ops))
+    if (isPlainObject(spec) && Object.keys(spec).some((path) => path.split('.').includes('$'))) return true;
+  return false;
+}
+
 /**
- * Applies `u` to copies of `docs` (all already known to match `query`) in a single mingo call and returns the
- * new versions in the same order. Stored documents are never mutated.
+ * Applies `u` to `docs` (all already known to match `query`) in a single mingo call and returns the new
+ * versions in the same order; a document the update leaves unchanged comes back as the same object. Stored
+ * documents are never mutated: operator updates work on a shallow copy whose touched fields are deep-cloned
+ * (untouched fields are shared with the stored version, which is immutable).
  */
-export function applyUpdate(
-  docs: Doc[],
-  query: Doc,
-  u: Update,
-  arrayFilters: unknown,
-  opts: MingoOptions,
-): Doc[] {
-  if (!Array.isArray(u) && !isOperatorUpdate(u)) return docs.map((d) => replacement(d, u));
-  const copies = docs.map(clone);
-  let modifier: Update = u;
-  if (!Array.isArray(u)) {
-    const { $setOnInsert: _ignored, ...ops } = u;
-    modifier = ops;
+export function applyUpdate(docs: Doc[], query: Doc, u: Update, arrayFilters: unknown): Doc[] {
+  const unchangedOr = (old: Doc, doc: Doc) => (sameValue(old, doc) ? old : doc);
+  if (!Array.isArray(u) && !isOperatorUpdate(u)) return docs.map((d) => unchangedOr(d, replacement(d, u)));
+  const config = Array.isArray(arrayFilters) ? { arrayFilters: arrayFilters as Doc[] } : {};
+  if (Array.isArray(u)) {
+    const copies = docs.map(clone);
+    if (u.length) updateMany(copies, {}, u, config);
+    return copies.map((copy, i) => {
+      const old = docs[i] as Doc;
+      const doc = idFirst(copy);
+      if (keyOf(doc._id) !== keyOf(old._id)) throw immutableId();
+      return unchangedOr(old, doc);
+    });
   }
-  if (Array.isArray(modifier) ? modifier.length : Object.keys(modifier).length) {
-    const config = Array.isArray(arrayFilters) ? { arrayFilters } : {};
-    updateMany(copies, query, modifier as Modifier, config, opts);
-  }
-  return copies.map((doc, i) => {
-    if (keyOf(doc._id) !== keyOf(docs[i]?._id)) throw immutableId();
-    return idFirst(doc);
+  const { $setOnInsert: _ignored, ...ops } = u;
+  if (!Object.keys(ops).length) return docs.slice();
+  const touched = touchedFields(ops);
+  const copies = docs.map((old) => {
+    const copy = { ...old };
+    for (const f of touched) if (Object.hasOwn(old, f)) copy[f] = clone(old[f]);
+    return copy;
+  });
+  applyOperators(copies, positional(ops) ? query : {}, ops, config.arrayFilters);
+  return copies.map((copy, i) => {
+    const old = docs[i] as Doc;
+    const doc = idFirst(copy);
+    if (doc._id !== old._id && keyOf(doc._id) !== keyOf(old._id)) throw immutableId();
+    // Untouched fields are the very same values: compare field order and the touched fields only.
+    const keys = Object.keys(doc);
+    const oldKeys = Object.keys(old);
+    if (keys.length !== oldKeys.length) return doc;
+    for (let k = 0; k < keys.length; k++) if (keys[k] !== oldKeys[k]) return doc;
+    for (const f of touched) if (!sameValue(old[f], doc[f])) return doc;
+    return old;
   });
 }
 
@@ -81,7 +115,7 @@ function seedFromQuery(query: Doc, out: Doc): void {
 }
 
 /** Builds the document inserted by an upsert that matched nothing. */
-export function upsertDocument(query: Doc, u: Update, arrayFilters: unknown, opts: MingoOptions): Doc {
+export function upsertDocument(query: Doc, u: Update, arrayFilters: unknown): Doc {
   const seed: Doc = {};
   seedFromQuery(query, seed);
   const seedId = seed._id;
@@ -96,10 +130,13 @@ export function upsertDocument(query: Doc, u: Update, arrayFilters: unknown, opt
       onInsert = ops.$setOnInsert;
       delete ops.$setOnInsert;
     }
-    const config = Array.isArray(arrayFilters) ? { arrayFilters } : {};
-    if (Array.isArray(ops) ? ops.length : Object.keys(ops).length)
-      updateMany(copies, {}, ops as Modifier, config, opts);
-    if (isPlainObject(onInsert)) updateMany(copies, {}, { $set: clone(onInsert) }, {}, opts);
+    const filters = Array.isArray(arrayFilters) ? (arrayFilters as Doc[]) : undefined;
+    if (Array.isArray(ops)) {
+      if (ops.length) updateMany(copies, {}, ops, filters ? { arrayFilters: filters } : {});
+    } else if (Object.keys(ops).length) {
+      applyOperators(copies, {}, ops, filters);
+    }
+    if (isPlainObject(onInsert)) applyOperators(copies, {}, { $set: clone(onInsert) });
     doc = copies[0] as Doc;
     if (seedId !== undefined && keyOf(doc._id) !== keyOf(seedId)) throw immutableId();
   }

@@ -43,17 +43,42 @@ export function keyOf(v: unknown): string {
   return `${type}:${String(v)}`;
 }
 
-export const sameValue = (a: unknown, b: unknown) => keyOf(a) === keyOf(b);
+/**
+ * `keyOf(a) === keyOf(b)` without building the strings: containers are compared structurally (field order
+ * included) and stop at the first difference; other values compare by their canonical key.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    for (let i = 0; i < ka.length; i++) {
+      const k = ka[i] as string;
+      if (k !== kb[i] || !sameValue(a[k], b[k])) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(b) || isPlainObject(b)) return false;
+  return keyOf(a) === keyOf(b);
+}
 
 /** Values reachable through a dotted path, descending into arrays like a multikey index does. */
-export function pathValues(v: unknown, path: readonly string[]): unknown[] {
-  const [head, ...rest] = path;
-  if (head === undefined) return Array.isArray(v) ? (v.length ? v : [undefined]) : [v];
+export function pathValues(v: unknown, path: readonly string[], from = 0): unknown[] {
+  if (from === path.length) return Array.isArray(v) ? (v.length ? v : [undefined]) : [v];
+  const head = path[from] as string;
   if (Array.isArray(v)) {
-    if (/^\d+$/.test(head)) return pathValues(v[Number(head)], rest);
-    return v.length ? v.flatMap((e) => pathValues(e, path)) : [undefined];
+    if (/^\d+$/.test(head)) return pathValues(v[Number(head)], path, from + 1);
+    return v.length ? v.flatMap((e) => pathValues(e, path, from)) : [undefined];
   }
-  if (v !== null && typeof v === 'object') return pathValues((v as Doc)[head], rest);
+  if (v !== null && typeof v === 'object')
+    return pathValues(Object.hasOwn(v, head) ? (v as Doc)[head] : undefined, path, from + 1);
   return [undefined];
 }
 
@@ -71,12 +96,90 @@ export function setPath(doc: Doc, path: string, value: unknown): void {
 
 /** MongoDB keeps `_id` as the first field of every stored document. */
 export function idFirst(doc: Doc): Doc {
-  if (!('_id' in doc) || Object.keys(doc)[0] === '_id') return doc;
+  if (((sizes.get(doc) ?? 0) & 1) === 1) return doc; // decoded with `_id` as its first field
+  for (const k in doc) {
+    if (k === '_id') return doc;
+    break;
+  }
+  if (!('_id' in doc)) return doc;
   const { _id, ...rest } = doc;
   return { _id, ...rest };
 }
 
-export const bsonSize = (doc: Doc): number => calculateObjectSize(doc);
+/**
+ * Known facts about document objects: BSON size × 2, plus 1 when the document was decoded with `_id` as its
+ * first field. Documents are never mutated once measured (stored documents are immutable, updates work on
+ * copies), so these stay valid for the object's lifetime.
+ */
+const sizes = new WeakMap<object, number>();
+const knownSize = (doc: Doc): number | undefined => {
+  const v = sizes.get(doc);
+  return v === undefined ? undefined : Math.floor(v / 2);
+};
+
+/** Records facts about a document decoded from the wire: its length in bytes and whether `_id` leads. */
+export function rememberSize(doc: Doc, size: number, idLeads: boolean): void {
+  sizes.set(doc, size * 2 + (idLeads ? 1 : 0));
+}
+
+/** Bytes of a cstring key, at most (3 per UTF-16 unit covers every code point). */
+const keyBound = (k: string) => 3 * k.length + 1;
+
+/** An upper bound of the BSON size of a value (without its type byte and key), walking no string bytes. */
+function sizeBound(v: unknown, depth: number): number {
+  switch (typeof v) {
+    case 'string':
+      return 5 + 3 * v.length;
+    case 'number':
+    case 'bigint':
+      return 8;
+    case 'boolean':
+      return 1;
+    case 'undefined':
+      return 0;
+  }
+  if (v === null) return 0;
+  if (depth > 100) return Number.POSITIVE_INFINITY;
+  if (Array.isArray(v)) {
+    let n = 5;
+    // type byte + index key (at most 8 digits below the 16 MiB limit's element count) + NUL + value
+    for (let i = 0; i < v.length; i++) n += 10 + sizeBound(v[i], depth + 1);
+    return n;
+  }
+  if (v instanceof Date) return 8;
+  if (isPlainObject(v)) {
+    let n = 5;
+    for (const k in v) n += 1 + keyBound(k) + sizeBound(v[k], depth + 1);
+    return n;
+  }
+  const type = (v as { _bsontype?: string })._bsontype;
+  if (type === 'ObjectId') return 12;
+  // Anything else (Binary, Long, Decimal128, RegExp, Code, …): its exact size inside a one-field document.
+  return calculateObjectSize({ v });
+}
+
+/**
+ * Whether `doc` serialises to at most `limit` bytes. Uses the remembered size if there is one, then a cheap
+ * upper bound, and computes the exact size only when the bound is over the limit.
+ */
+export function bsonSizeAtMost(doc: Doc, limit: number): boolean {
+  const known = knownSize(doc);
+  if (known !== undefined) return known <= limit;
+  if (sizeBound(doc, 0) <= limit) return true;
+  return bsonSize(doc) <= limit;
+}
+
+/** The remembered exact size of `doc`, else a cheap upper bound of it. */
+export const bsonSizeBound = (doc: Doc): number => knownSize(doc) ?? sizeBound(doc, 0);
+
+export function bsonSize(doc: Doc): number {
+  let size = knownSize(doc);
+  if (size === undefined) {
+    size = calculateObjectSize(doc);
+    sizes.set(doc, size * 2);
+  }
+  return size;
+}
 
 export const asDoc = (v: unknown): Doc => (isPlainObject(v) ? v : {});
 export const asInt = (v: unknown, dflt: number): number => {

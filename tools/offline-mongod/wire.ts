@@ -1,6 +1,6 @@
 // MongoDB wire protocol: framing, OP_QUERY / OP_MSG decoding, OP_REPLY / OP_MSG encoding.
 import { deserialize, serialize } from 'bson';
-import { type Doc, isPlainObject } from './values.ts';
+import { type Doc, isPlainObject, rememberSize } from './values.ts';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -51,7 +51,12 @@ export class FrameReader {
 
 function readDoc(buf: Buffer, pos: number): [Doc, number] {
   const len = buf.readInt32LE(pos);
-  return [deserialize(buf.subarray(pos, pos + len), BSON_IN), pos + len];
+  const doc = deserialize(buf.subarray(pos, pos + len), BSON_IN);
+  // First element's name is "_id": [int32 length][type byte]["_id\0"]
+  const idLeads =
+    len > 9 && buf[pos + 5] === 0x5f && buf[pos + 6] === 0x69 && buf[pos + 7] === 0x64 && buf[pos + 8] === 0;
+  rememberSize(doc, len, idLeads);
+  return [doc, pos + len];
 }
 
 export function decode(msg: Buffer): Request {

@@ -77,9 +77,9 @@ function dbSizes(engine: Parameters<Handler>[1]['engine'], db: string) {
   let indexes = 0;
   const colls = [...(engine.store.dbs.get(db)?.values() ?? [])];
   for (const c of colls) {
-    objects += c.docs.size;
+    objects += c.size;
     indexes += c.indexSpecs().length;
-    for (const d of c.docs.values()) dataSize += bsonSize(d);
+    for (const d of c.values()) dataSize += bsonSize(d);
   }
   return { collections: colls.length, objects, dataSize, indexes };
 }
@@ -119,8 +119,8 @@ const collStats: Handler = (cmd, { engine, db }) => {
   if (!coll)
     throw new CommandError(26, 'NamespaceNotFound', `Collection [${db}.${String(cmd.collStats)}] not found.`);
   let size = 0;
-  for (const d of coll.docs.values()) size += bsonSize(d);
-  const count = coll.docs.size;
+  for (const d of coll.values()) size += bsonSize(d);
+  const count = coll.size;
   const specs = coll.indexSpecs();
   return {
     ns: coll.ns,

@@ -5,6 +5,7 @@ import type { Handler } from '../engine.ts';
 import { badValue, CommandError } from '../errors.ts';
 import { Collection } from '../store.ts';
 import { asDoc, type Doc, idFirst, isPlainObject } from '../values.ts';
+import { select } from './crud.ts';
 
 export const aggregate: Handler = (cmd, { engine, db }) => {
   if (!Array.isArray(cmd.pipeline)) throw badValue("'pipeline' option must be specified as an array");
@@ -28,7 +29,12 @@ export const aggregate: Handler = (cmd, { engine, db }) => {
   let input: Doc[] = [];
   let nsColl = '$cmd.aggregate';
   if (typeof target === 'string') {
-    input = engine.store.get(db, target)?.all() ?? [];
+    // A leading $match (without collation or `let` variables) filters the input up front, through an index
+    // lookup when it can, so only matching documents get cloned; the pipeline still runs the $match.
+    const plain = !isPlainObject(cmd.collation) && cmd.let === undefined;
+    const first = plain && stageNames[0] === '$match' ? stages[0]?.$match : undefined;
+    const coll = engine.store.get(db, target);
+    input = coll ? (isPlainObject(first) ? select(coll.candidates(first), first, {}) : coll.all()) : [];
     nsColl = target;
   } else if (target !== 1) {
     throw badValue("'aggregate' must be a collection name or 1");

@@ -2,7 +2,7 @@
 import { Query } from 'mingo';
 import type { Handler } from '../engine.ts';
 import { badValue, CommandError, nsNotFound } from '../errors.ts';
-import { Collection, defaultIndexName, type IndexSpec } from '../store.ts';
+import { defaultIndexName, type IndexSpec } from '../store.ts';
 import { asDoc, type Doc, isPlainObject, keyOf } from '../values.ts';
 import { collName } from './crud.ts';
 
@@ -39,9 +39,7 @@ const renameCollection: Handler = (cmd, { engine }) => {
   if (!source) throw nsNotFound(from.join('.'));
   if (engine.store.get(...to) && cmd.dropTarget !== true)
     throw new CommandError(48, 'NamespaceExists', `target namespace exists: ${to.join('.')}`);
-  const target = new Collection(to[0], to[1], source.options);
-  for (const [id, doc] of source.docs) target.docs.set(id, doc);
-  target.indexes.push(...source.indexes);
+  const target = source.renamed(to[0], to[1]);
   engine.store.collections(from[0]).delete(from[1]);
   engine.store.collections(to[0]).set(to[1], target);
   return { ok: 1 };
