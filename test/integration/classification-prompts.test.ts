@@ -258,6 +258,10 @@ describe('classify prompt DMs', () => {
         message: 'all 200 classified',
       },
     );
+    // Spend moves in rollups right after each session's classification write: wait for the last move.
+    await eventually(async () => (await spendByClass(c, CAROL)).unclassified === 0, {
+      message: 'all spend moved out of unclassified',
+    });
     const spend = await spendByClass(c, CAROL);
     expect(spend.unclassified).toBe(0);
     expect(spend.exploratory).toBeCloseTo(
