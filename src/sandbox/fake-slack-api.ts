@@ -43,6 +43,8 @@ export interface PostedMessage {
   threadTs?: string;
   updatedAt?: Date;
   metadata?: unknown;
+  /** When it was posted (the sandbox viewer orders conversations by it). */
+  at?: Date;
 }
 
 export interface PublishedView {
@@ -58,6 +60,7 @@ export interface UploadedFile {
   bytes: Buffer;
   channel?: string;
   initialComment?: string;
+  at?: Date;
 }
 
 export type Failure =
@@ -105,13 +108,21 @@ const KNOWN_METHODS = new Set([
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
   readonly messages: PostedMessage[] = [];
-  readonly ephemerals: { channel: string; user: string; text?: string; blocks?: unknown[] }[] = [];
+  readonly ephemerals: { channel: string; user: string; text?: string; blocks?: unknown[]; at?: Date }[] = [];
   readonly views: PublishedView[] = [];
-  readonly modals: { viewId: string; triggerId?: string; view: Record<string, unknown>; userId?: string }[] =
-    [];
+  readonly modals: {
+    viewId: string;
+    triggerId?: string;
+    view: Record<string, unknown>;
+    userId?: string;
+    /** views.push stacks on the modal that is open; views.open starts a new stack. */
+    pushed?: boolean;
+    at?: Date;
+    updatedAt?: Date;
+  }[] = [];
   readonly files: UploadedFile[] = [];
   /** Bodies posted to response_url (commands and actions answer through them). */
-  readonly responses: { id: string; body: Record<string, unknown> }[] = [];
+  readonly responses: { id: string; body: Record<string, unknown>; at?: Date }[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
   readonly usergroups = new Map<string, string[]>();
@@ -199,7 +210,7 @@ export class FakeSlackApi {
     const raw = await readAll(req);
     if (url.pathname.startsWith('/response/')) {
       const body = parseBody(raw, req.headers['content-type']);
-      this.responses.push({ id: url.pathname.slice('/response/'.length), body });
+      this.responses.push({ id: url.pathname.slice('/response/'.length), body, at: new Date() });
       return json(res, 200, { ok: true });
     }
     if (url.pathname.startsWith('/upload/')) {
@@ -270,6 +281,7 @@ export class FakeSlackApi {
           user: String(args.user),
           text: args.text as string | undefined,
           blocks: asBlocks(args.blocks),
+          at: new Date(),
         });
         return { ok: true, message_ts: this.nextTs() };
       }
@@ -341,7 +353,7 @@ export class FakeSlackApi {
         return this.publishView(args);
       case 'views.open':
       case 'views.push':
-        return this.openModal(args);
+        return this.openModal(args, method === 'views.push');
       case 'views.update':
         return this.updateModal(args);
       case 'files.getUploadURLExternal': {
@@ -389,6 +401,7 @@ export class FakeSlackApi {
       blocks: asBlocks(args.blocks),
       threadTs: args.thread_ts as string | undefined,
       metadata: parseMaybeJson(args.metadata),
+      at: new Date(),
     };
     this.messages.push(message);
     return { ok: true, channel, ts: message.ts, message: { text: message.text, blocks: message.blocks } };
@@ -420,7 +433,7 @@ export class FakeSlackApi {
     return { ok: true, view: { id: `V${this.views.length}`, ...view } };
   }
 
-  private openModal(args: Record<string, unknown>): Record<string, unknown> {
+  private openModal(args: Record<string, unknown>, pushed = false): Record<string, unknown> {
     if (!args.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
     const view = parseMaybeJson(args.view) as Record<string, unknown> | undefined;
     if (view?.type !== 'modal') return { ok: false, error: 'invalid_arguments' };
@@ -428,7 +441,7 @@ export class FakeSlackApi {
     if (violations.length)
       return { ok: false, error: 'invalid_arguments', response_metadata: { messages: violations } };
     const viewId = `VM${this.modals.length + 1}`;
-    this.modals.push({ viewId, triggerId: String(args.trigger_id), view });
+    this.modals.push({ viewId, triggerId: String(args.trigger_id), view, pushed, at: new Date() });
     return { ok: true, view: { id: viewId, ...view } };
   }
 
@@ -438,6 +451,7 @@ export class FakeSlackApi {
     const view = parseMaybeJson(args.view) as Record<string, unknown> | undefined;
     if (!view) return { ok: false, error: 'invalid_arguments' };
     modal.view = view;
+    modal.updatedAt = new Date();
     return { ok: true, view: { id: modal.viewId, ...view } };
   }
 
@@ -458,6 +472,7 @@ export class FakeSlackApi {
         bytes: pending.bytes,
         channel,
         initialComment: args.initial_comment as string | undefined,
+        at: new Date(),
       };
       this.files.push(file);
       completed.push(file);
