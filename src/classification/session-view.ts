@@ -95,7 +95,8 @@ export function suggestionFor(session: SessionView, facts: SuggestionFacts): Sug
 }
 
 export function toPromptSession(session: SessionView, facts: SuggestionFacts): PromptSession {
-  const end = session.closedAt ?? session.lastEventAt;
+  // The session ends at its last event; closedAt comes an idle timeout later.
+  const end = session.lastEventAt;
   const suggestion = suggestionFor(session, facts);
   const view: PromptSession = {
     id: session._id.toHexString(),

@@ -281,6 +281,8 @@ function teamRows(rows: readonly DailyRollup[], minGroup: number): TeamRow[] {
   let mergedTeams = 0;
   for (const [team, list] of byTeam) {
     const count = people(list);
+    // Rows left at zero (spend moved to another class or person) are not a group that spent anything.
+    if (count === 0 && Math.abs(totalOf(list)) < 0.005) continue;
     if (count < minGroup) {
       merged.push(...list);
       mergedTeams += 1;

@@ -90,7 +90,7 @@ export function suggestClass(session: SuggestionInput, context: SuggestionContex
     return {
       class: 'exploratory',
       basis: 'branch',
-      reason: `Branch \`${session.branch}\` looks like a ${word.toLowerCase()}.`,
+      reason: `Branch \`${session.branch}\` is marked “${word.toLowerCase()}”, which usually means exploration.`,
     };
   }
 
