@@ -14,7 +14,7 @@ import { PROMPT_DUE_INTERVAL, PROMPT_DUE_JOB, promptOnSessionsClosed, runPromptD
 import { RESOLVE_IDENTITIES_JOB, resolveIdentities } from './resolve-identities.ts';
 
 /** What happens when sessions close: features add their step here (prompts, issue linking). */
-const SESSION_CLOSED_HOOKS: SessionsClosedHook[] = [
+export const SESSION_CLOSED_HOOKS: SessionsClosedHook[] = [
   // First, so prompts sent for these sessions already show their linked issues.
   linkClosedSessions,
   // Immediate-mode people get their classify DM now; everyone else at their local slot (PROMPT_DUE_JOB).

@@ -69,6 +69,11 @@ export interface SessionDoc {
   metricTotals?: Record<string, number>;
   /** Usage event ids already folded into this session (makes a retried fold a no-op). */
   foldedIds: string[];
+  /**
+   * Rollup increments of folds not yet applied to rollups_daily, parked here in the same atomic update as the
+   * fold, so a failure between the fold and the rollup write is repaired by the retry (src/store/rollups.ts).
+   */
+  pendingRollups?: PendingRollupDoc[];
   updatedAt?: Date;
   classification?: Classification;
   classificationHistory: ClassificationHistoryEntry[];
@@ -159,6 +164,24 @@ export interface LinearIssueDoc {
 
 export interface RollupDoc extends DailyRollup {
   _id?: ObjectId;
+  /** The last pending-rollup ids applied to this row (bounded): a re-applied fold is recognised and skipped. */
+  appliedFolds?: string[];
+}
+
+/** One fold's increments to rollups_daily, in the class, team and person the session had at that fold. */
+export interface PendingRollupDoc {
+  id: string;
+  increments: {
+    day: string;
+    team: string;
+    person: string;
+    class: DailyRollup['class'];
+    costUsd: number;
+    estimatedCostUsd: number;
+    tokens: number;
+    repo?: string;
+    model?: string;
+  }[];
 }
 
 export interface SubscriptionDoc {
@@ -407,11 +430,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
 
 /** Escape a value for use as a document key ($inc on `byRepo.<key>`): no dots, no leading $, no NUL (BSON refuses it). */
 export function encodeKey(value: string): string {
-  return value
-    .replace(/%/g, '%25')
-    .replace(/\./g, '%2E')
-    .replace(/^\$/, '%24')
-    .replace(/\0/g, '%00');
+  return value.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/^\$/, '%24').replace(/\0/g, '%00');
 }
 
 export function decodeKey(key: string): string {

@@ -1,5 +1,11 @@
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type ReceiverProcessEventErrorHandlerArgs,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { boltLogger, type Logger } from '../logger.ts';
 
@@ -47,6 +53,7 @@ export function createSlackApp(
     signatureVerification: true,
     logger: log,
     unhandledRequestTimeoutMillis: 3001,
+    processEventErrorHandler: answerMalformedPayloads,
   });
   const app = new App({ token: credentials.botToken, receiver, logger: log, clientOptions: options });
   return {
@@ -55,4 +62,26 @@ export function createSlackApp(
     startSocketMode: async () => {},
     stop: async () => {},
   };
+}
+
+/**
+ * Bolt reads envelope fields (body.user.id, body.view.…, body.actions[0]) before any listener runs, and a signed
+ * payload without them makes it throw a TypeError there. That is a malformed request: answer 400 rather than
+ * Bolt's 500 (which tells Slack to retry). Our listeners ack first, so errors before the ack come from Bolt's
+ * reading of the envelope; anything else keeps Bolt's default handling.
+ */
+export async function answerMalformedPayloads(args: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> {
+  if (!args.response.headersSent && isEnvelopeError(args.error)) {
+    args.logger.warn(`Malformed Slack payload refused with 400: ${args.error.message}`);
+    args.response.writeHead(400);
+    args.response.end();
+    return false;
+  }
+  return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+}
+
+function isEnvelopeError(error: unknown): boolean {
+  if (error instanceof TypeError) return true;
+  const originals = (error as { originals?: unknown }).originals;
+  return Array.isArray(originals) && originals.length > 0 && originals.every((e) => e instanceof TypeError);
 }

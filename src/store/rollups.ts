@@ -38,15 +38,13 @@ export interface RollupIncrement {
   model?: string;
 }
 
-/** Turn increments into one bulk write; rows are created on first use. */
-export function rollupOperations(increments: RollupIncrement[]): AnyBulkWriteOperation<RollupDoc>[] {
-  const merged = new Map<
-    string,
-    {
-      key: Omit<RollupIncrement, 'costUsd' | 'estimatedCostUsd' | 'tokens' | 'repo' | 'model'>;
-      inc: Record<string, number>;
-    }
-  >();
+type RollupKey = Pick<RollupIncrement, 'day' | 'team' | 'person' | 'class'>;
+
+/** Increments merged per rollup row: the row's key and its $inc. */
+function rollupRowIncrements(
+  increments: RollupIncrement[],
+): { key: RollupKey; inc: Record<string, number> }[] {
+  const merged = new Map<string, { key: RollupKey; inc: Record<string, number> }>();
   for (const increment of increments) {
     const id = `${increment.day}|${increment.team}|${increment.person}|${increment.class}`;
     const entry = merged.get(id) ?? {
@@ -63,15 +61,18 @@ export function rollupOperations(increments: RollupIncrement[]): AnyBulkWriteOpe
     if (increment.model) add(`byModel.${encodeKey(increment.model)}`, increment.costUsd);
     merged.set(id, entry);
   }
-  return [...merged.values()]
-    .filter((entry) => Object.keys(entry.inc).length > 0)
-    .map(({ key, inc }) => ({
-      updateOne: {
-        filter: key,
-        update: { $inc: inc, $setOnInsert: key },
-        upsert: true,
-      },
-    }));
+  return [...merged.values()].filter((entry) => Object.keys(entry.inc).length > 0);
+}
+
+/** Turn increments into one bulk write; rows are created on first use. */
+export function rollupOperations(increments: RollupIncrement[]): AnyBulkWriteOperation<RollupDoc>[] {
+  return rollupRowIncrements(increments).map(({ key, inc }) => ({
+    updateOne: {
+      filter: key,
+      update: { $inc: inc, $setOnInsert: key },
+      upsert: true,
+    },
+  }));
 }
 
 export async function applyRollupIncrements(
@@ -86,6 +87,47 @@ export async function applyRollupIncrements(
     // Two first writers of the same new row race on the unique index: retry once, the row now exists.
     if ((error as { code?: number }).code !== 11000 && !String(error).includes('E11000')) throw error;
     await collections.rollupsDaily.bulkWrite(operations, { ordered: false });
+  }
+}
+
+/** How many applied pending-rollup ids a rollup row remembers: enough to cover a sender's retry window. */
+export const APPLIED_FOLDS_KEPT = 32;
+
+/**
+ * Apply a session's parked fold increments (SessionDoc.pendingRollups) exactly once, then unpark them.
+ *
+ * Each row update carries the entry's id: the filter skips a row that already lists it, and the update records
+ * it (the last APPLIED_FOLDS_KEPT ids). A row that lists it makes the upsert collide with the unique key,
+ * which means "already applied". So a failure anywhere — after the fold, between rows, before the unpark —
+ * is repaired by running this again (the sender's retry does), never counted twice.
+ */
+export async function applyPendingRollups(
+  collections: Pick<Collections, 'rollupsDaily' | 'sessions'>,
+  session: Pick<SessionDoc, '_id' | 'pendingRollups'>,
+): Promise<void> {
+  for (const entry of session.pendingRollups ?? []) {
+    for (const { key, inc } of rollupRowIncrements(entry.increments)) {
+      const filter = { ...key, appliedFolds: { $ne: entry.id } };
+      const update = {
+        $inc: inc,
+        $setOnInsert: key,
+        $push: { appliedFolds: { $each: [entry.id], $slice: -APPLIED_FOLDS_KEPT } },
+      };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await collections.rollupsDaily.updateOne(filter, update, { upsert: true });
+          break;
+        } catch (error) {
+          // First attempt: two writers created the row at once (retry: it exists now).
+          // Second attempt: the row exists and already lists this entry.
+          if ((error as { code?: number }).code !== 11000) throw error;
+        }
+      }
+    }
+    await collections.sessions.updateOne(
+      { _id: session._id },
+      { $pull: { pendingRollups: { id: entry.id } } },
+    );
   }
 }
 

@@ -1,9 +1,10 @@
-import type { Collections, SessionDoc } from '../db/collections.ts';
+import { randomBytes } from 'node:crypto';
+import type { Collections, PendingRollupDoc, SessionDoc } from '../db/collections.ts';
 import { encodeKey, encodeKeys } from '../db/collections.ts';
 import type { UsageEvent } from '../domain/types.ts';
 import { identityKey } from '../ingest/identity.ts';
 import {
-  applyRollupIncrements,
+  applyPendingRollups,
   type RollupIncrement,
   rollupPerson,
   rollupTeam,
@@ -35,11 +36,13 @@ export function utcDay(date: Date): string {
  * Write events idempotently and fold them into sessions and daily rollups.
  *
  * 1. usage_events insert, unique on (source, sourceEventId): replays are detected here.
- * 2. The session fold is guarded by `foldedIds` ($ne + $push in one atomic update), so it can be retried
+ * 2. The session fold is guarded by `foldedIds` ($nin + $push in one atomic update), so it can be retried
  *    after a failure between steps — or after a duplicate insert whose fold never happened — without
  *    counting anything twice.
- * 3. Rollups get the increment only when the fold actually applied, in the class the session had in
- *    that same update (see rollups.ts for why this stays consistent with reclassification).
+ * 3. The same atomic update parks the fold's rollup increments on the session (`pendingRollups`), in the class,
+ *    team and person the session had in that update (the update is guarded on them). They are then applied
+ *    exactly once (rollups.ts, applyPendingRollups) — also by a retry after a failure between the fold and the
+ *    rollup write, which would otherwise lose the spend from rollups for good.
  */
 export async function storeUsageEvents(
   collections: Collections,
@@ -52,35 +55,27 @@ export async function storeUsageEvents(
   const people = await resolvePeople(keys);
   const duplicateIds = await insertEvents(collections, events, now);
 
-  const increments: RollupIncrement[] = [];
   let stored = 0;
+  const toApply: PendingSession[] = [];
   for (const group of groupBySession(events)) {
     const person = people.get(identityKey(group[0]!.identity)) ?? {};
     // One atomic update per session per batch; if some events of the group were folded before
     // (a retried batch), fall back to one guarded update per event.
     const whole = await foldIntoSession(collections, group, person, now);
-    const folds = whole
-      ? [{ events: group, session: whole }]
-      : await foldEach(collections, group, person, now);
-    for (const fold of folds) {
-      for (const event of fold.events) {
-        if (!duplicateIds.has(event.sourceEventId)) stored += 1;
-        if (event.costUsd === 0 && totalTokens(event) === 0) continue;
-        increments.push({
-          day: utcDay(event.occurredAt),
-          team: rollupTeam(fold.session),
-          person: rollupPerson(fold.session),
-          class: sessionClass(fold.session),
-          costUsd: event.costUsd,
-          estimatedCostUsd: event.costKind === 'estimated' ? event.costUsd : 0,
-          tokens: totalTokens(event),
-          repo: fold.session.repo,
-          model: event.model,
-        });
-      }
+    const folds = whole?.folded
+      ? [{ events: group, fold: whole }]
+      : group.length > 1 || !whole
+        ? await foldEach(collections, group, person, now)
+        : [];
+    for (const { events: folded, fold } of folds) {
+      if (!fold.folded) continue;
+      for (const event of folded) if (!duplicateIds.has(event.sourceEventId)) stored += 1;
     }
+    // Parked increments of this session — ours, and any a failed earlier attempt left behind.
+    const latest = folds.at(-1)?.fold ?? whole;
+    if (latest?.session.pendingRollups?.length) toApply.push(latest.session);
   }
-  await applyRollupIncrements(collections, increments);
+  for (const session of toApply) await applyPendingRollups(collections, session);
   return {
     stored,
     duplicates: events.length - stored,
@@ -106,11 +101,11 @@ async function foldEach(
   events: UsageEvent[],
   person: ResolvedPerson,
   now: Date,
-): Promise<{ events: UsageEvent[]; session: FoldedSession }[]> {
-  const folds: { events: UsageEvent[]; session: FoldedSession }[] = [];
+): Promise<{ events: UsageEvent[]; fold: FoldResult }[]> {
+  const folds: { events: UsageEvent[]; fold: FoldResult }[] = [];
   for (const event of events) {
-    const session = await foldIntoSession(collections, [event], person, now);
-    if (session) folds.push({ events: [event], session });
+    const fold = await foldIntoSession(collections, [event], person, now);
+    if (fold) folds.push({ events: [event], fold });
   }
   return folds;
 }
@@ -139,18 +134,34 @@ function totalTokens(event: UsageEvent): number {
   return event.tokens.input + event.tokens.output + event.tokens.cacheRead + event.tokens.cacheCreation;
 }
 
-type FoldedSession = Pick<SessionDoc, 'slackUserId' | 'identityKey' | 'team' | 'classification' | 'repo'>;
+type PendingSession = Pick<SessionDoc, '_id' | 'pendingRollups'>;
+
+/** folded: this update folded the events; otherwise at least one of them had been folded before. */
+type FoldResult = { folded: boolean; session: PendingSession };
+
+const FOLD_ATTEMPTS = 4;
+
+/** `field: value`, or "absent" when there is no value (an absent guard is not copied into an upserted doc). */
+function equalOrAbsent(field: string, value: string | undefined): Record<string, unknown> {
+  return value === undefined ? { [field]: { $exists: false } } : { [field]: value };
+}
+
+function pendingId(): string {
+  return randomBytes(9).toString('base64url');
+}
 
 /**
- * Fold events of one session in one atomic update. Returns the session after the fold, or undefined
- * when at least one of these events was already folded (the caller then retries one by one).
+ * Fold events of one session in one atomic update, parking their rollup increments on it. The increments are
+ * computed from the session as read just before, and the update only applies while the session is still so
+ * (class, person, team unchanged); otherwise it is read again and retried. Returns undefined when the session
+ * could not be updated in FOLD_ATTEMPTS tries, { folded: false } when an event was already folded.
  */
 async function foldIntoSession(
   collections: Collections,
   events: UsageEvent[],
   person: ResolvedPerson,
   now: Date,
-): Promise<FoldedSession | undefined> {
+): Promise<FoldResult | undefined> {
   const first = events[0]!;
   const inc: Record<string, number> = {};
   const add = (field: string, value: number) => {
@@ -193,29 +204,70 @@ async function foldIntoSession(
   if (person.slackUserId) setOnInsert.slackUserId = person.slackUserId;
   if (team) setOnInsert.team = team;
   const ids = events.map((event) => event.sourceEventId);
-  const update = {
-    $inc: inc,
-    $set: set,
-    $setOnInsert: setOnInsert,
-    $min: { startedAt },
-    $max: { lastEventAt },
-    $push: { foldedIds: { $each: ids } },
-    ...(commits.size ? { $addToSet: { commits: { $each: [...commits] } } } : {}),
-  };
-  const filter = { source: first.source, sessionKey: first.sessionKey, foldedIds: { $nin: ids } };
-  const projection = { slackUserId: 1, identityKey: 1, team: 1, classification: 1, repo: 1 };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const key = { source: first.source, sessionKey: first.sessionKey };
+  const projection = { _id: 1, pendingRollups: 1 };
+
+  for (let attempt = 0; attempt < FOLD_ATTEMPTS; attempt++) {
+    const current = await collections.sessions.findOne(key, {
+      projection: { slackUserId: 1, identityKey: 1, team: 1, classification: 1, repo: 1 },
+    });
+    // Where this fold's spend goes in rollups: the session as it is now, or as this update creates it.
+    const owner: Pick<SessionDoc, 'slackUserId' | 'identityKey' | 'team' | 'classification' | 'repo'> =
+      current ?? {
+        identityKey: identityKey(first.identity),
+        ...(person.slackUserId && { slackUserId: person.slackUserId }),
+        ...(team && { team }),
+      };
+    const repo = (set.repo as string | undefined) ?? owner.repo;
+    const pending: PendingRollupDoc = { id: pendingId(), increments: [] };
+    for (const event of events) {
+      if (event.costUsd === 0 && totalTokens(event) === 0) continue;
+      const increment: RollupIncrement = {
+        day: utcDay(event.occurredAt),
+        team: rollupTeam(owner),
+        person: rollupPerson(owner),
+        class: sessionClass(owner),
+        costUsd: event.costUsd,
+        estimatedCostUsd: event.costKind === 'estimated' ? event.costUsd : 0,
+        tokens: totalTokens(event),
+      };
+      if (repo) increment.repo = repo;
+      if (event.model) increment.model = event.model;
+      pending.increments.push(increment);
+    }
+    const update = {
+      $inc: inc,
+      $set: set,
+      $setOnInsert: setOnInsert,
+      $min: { startedAt },
+      $max: { lastEventAt },
+      $push: {
+        foldedIds: { $each: ids },
+        ...(pending.increments.length ? { pendingRollups: pending } : {}),
+      },
+      ...(commits.size ? { $addToSet: { commits: { $each: [...commits] } } } : {}),
+    };
+    const filter = {
+      ...key,
+      foldedIds: { $nin: ids },
+      // Still the session the increments were computed for.
+      ...equalOrAbsent('slackUserId', owner.slackUserId),
+      ...equalOrAbsent('team', owner.team),
+      ...equalOrAbsent('classification.class', owner.classification?.class),
+    };
     try {
       const after = await collections.sessions.findOneAndUpdate(filter, update, {
         upsert: true,
         returnDocument: 'after',
         projection,
       });
-      return after ?? undefined;
+      if (after) return { folded: true, session: after };
     } catch (error) {
-      // Either an event is already folded (the filter missed the existing session and the upsert hit the
-      // unique key), or two first events of one session raced to create it: one retry tells which.
+      // The filter missed the existing session and the upsert hit the unique key: an event is already
+      // folded, the session changed since it was read, or two first events of one session raced to create it.
       if ((error as { code?: number }).code !== 11000) throw error;
+      const folded = await collections.sessions.findOne({ ...key, foldedIds: { $in: ids } }, { projection });
+      if (folded) return { folded: false, session: folded };
     }
   }
   return undefined;

@@ -12,6 +12,7 @@ import { type StoreOutcome, storeUsageEvents } from '../../store/usage-store.ts'
 import { mapLiteLlmPayloads, parseLiteLlmText } from '../litellm.ts';
 import { logsPartialSuccess } from '../otlp/logs.ts';
 import { metricsPartialSuccess } from '../otlp/metrics.ts';
+import { decodeLogsRequest, decodeMetricsRequest } from '../otlp/proto.ts';
 import {
   type OtlpEncoding,
   otlpEncodingOf,
@@ -81,8 +82,13 @@ export function ingestRoutes(deps: AppDeps): Route[] {
     return encoding;
   };
 
-  const rejectInvalid = async (endpoint: string, body: Buffer, error: string): Promise<never> => {
-    await saveDeadLetter(deps.collections, endpoint, body, error, deps.now());
+  const rejectInvalid = async (
+    endpoint: string,
+    body: Buffer,
+    error: string,
+    decode?: (bytes: Uint8Array) => unknown,
+  ): Promise<never> => {
+    await saveDeadLetter(deps.collections, endpoint, body, error, deps.now(), decode);
     throw new HttpError(400, error);
   };
 
@@ -95,7 +101,9 @@ export function ingestRoutes(deps: AppDeps): Route[] {
         const encoding = otlpEncoding(req);
         const body = await readBody(req);
         const mapped = readOtlpLogs(body, encoding, { receivedAt: deps.now() });
-        if (!mapped.ok) return rejectInvalid('/v1/logs', body, mapped.error);
+        if (!mapped.ok) {
+          return rejectInvalid('/v1/logs', body, mapped.error, binaryDecoder(encoding, decodeLogsRequest));
+        }
         await store(mapped.value.events);
         const answer = otlpLogsResponse(encoding, logsPartialSuccess(mapped.value));
         sendBytes(res, 200, answer.contentType, Buffer.from(answer.body));
@@ -109,7 +117,14 @@ export function ingestRoutes(deps: AppDeps): Route[] {
         const encoding = otlpEncoding(req);
         const body = await readBody(req);
         const mapped = readOtlpMetrics(body, encoding);
-        if (!mapped.ok) return rejectInvalid('/v1/metrics', body, mapped.error);
+        if (!mapped.ok) {
+          return rejectInvalid(
+            '/v1/metrics',
+            body,
+            mapped.error,
+            binaryDecoder(encoding, decodeMetricsRequest),
+          );
+        }
         await storeMetricSamples(deps.collections, mapped.value.samples, deps.now());
         const answer = otlpMetricsResponse(encoding, metricsPartialSuccess(mapped.value));
         sendBytes(res, 200, answer.contentType, Buffer.from(answer.body));
@@ -151,6 +166,14 @@ export function ingestRoutes(deps: AppDeps): Route[] {
       }),
     },
   ];
+}
+
+/** Protobuf bodies are decoded for the dead letter (so their content can be blanked); JSON is read as text. */
+function binaryDecoder(
+  encoding: OtlpEncoding,
+  decode: (bytes: Uint8Array) => unknown,
+): ((bytes: Uint8Array) => unknown) | undefined {
+  return encoding === 'protobuf' ? decode : undefined;
 }
 
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; error: string } {

@@ -14,7 +14,8 @@ export async function handleAiRoiCommand(
   deps: AppDeps,
 ): Promise<void> {
   await ack();
-  const parsed = parseCommand(command.text);
+  // Slack always sends `text` (empty when none was typed); a body without it must still get an answer.
+  const parsed = parseCommand(command.text ?? '');
   if (!parsed.ok) {
     const understood = parsed.understood ? `I read \`${parsed.understood}\`, then: ` : '';
     await respond({
