@@ -32,6 +32,11 @@ export const PERMANENT_SLACK_ERRORS = new Set([
   'invalid_auth',
   'account_inactive',
   'token_revoked',
+  // The request itself is wrong: re-posting the same digest cannot succeed.
+  'invalid_blocks',
+  'invalid_arguments',
+  'msg_too_long',
+  'no_text',
 ]);
 
 export interface PostDeps {

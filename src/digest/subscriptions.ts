@@ -84,6 +84,8 @@ export async function saveSubscription(
   if (!after?._id) throw new Error('subscription upsert returned nothing');
   const subscription = after as SubscriptionDoc & { _id: ObjectId };
   await scheduleDigestJob(deps.agenda, subscription._id.toHexString(), nextRunAt);
+  // A replayed or repeated subscribe that changes no setting is not a change worth an audit row.
+  if (before && sameSettings(before, subscription)) return { subscription, created: false, before };
   await recordAudit(
     deps.collections,
     {
@@ -118,6 +120,12 @@ export async function removeSubscription(
     deps.now(),
   );
   return removed;
+}
+
+const SETTING_FIELDS = ['cadence', 'weekday', 'time', 'tz', 'scope', 'audience'] as const;
+
+function sameSettings(a: SubscriptionDoc, b: SubscriptionDoc): boolean {
+  return SETTING_FIELDS.every((field) => JSON.stringify(a[field]) === JSON.stringify(b[field]));
 }
 
 function stripInternal(doc: SubscriptionDoc): Partial<SubscriptionDoc> {

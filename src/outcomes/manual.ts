@@ -95,7 +95,10 @@ export async function recordManualOutcome(
     : [];
   const viaIssues = linked.filter((s) => s.links.some((l) => issues.includes(l.identifier) && isLiveLink(l)));
 
-  const before = await deps.collections.outcomes.findOne({ kind: 'manual', ref }, { projection: { _id: 1 } });
+  const before = await deps.collections.outcomes.findOne(
+    { kind: 'manual', ref },
+    { projection: { _id: 1, title: 1, url: 1, team: 1, details: 1, completedAt: 1, sessionIds: 1 } },
+  );
   const details: Record<string, string> = {};
   if (issues.length) details.issues = issues.join(',');
   const outcome = await deps.collections.outcomes.findOneAndUpdate(
@@ -120,16 +123,26 @@ export async function recordManualOutcome(
   const attach = [...found, ...viaIssues].flatMap((s) => (s._id ? [s._id] : []));
   const unique = [...new Map(attach.map((id) => [id.toHexString(), id])).values()];
   await attachSessions(deps.collections, outcomeId, unique);
-  await recordAudit(
-    deps.collections,
-    {
-      actor: input.recordedBy,
-      action: 'outcome.record',
-      target: `outcome:${outcomeId.toHexString()}`,
-      after: { ref, title, sessions: unique.length },
-    },
-    now,
-  );
+  // Recording the same outcome again (a retried request) changes nothing and leaves no second audit row.
+  const unchanged =
+    before !== null &&
+    before.title === title &&
+    (before.url ?? undefined) === (input.url ? input.url.trim() : before.url) &&
+    (before.team ?? undefined) === (input.team ?? before.team) &&
+    JSON.stringify(before.details ?? {}) === JSON.stringify(details) &&
+    (!input.completedAt || before.completedAt?.getTime() === completedAt.getTime()) &&
+    unique.every((id) => before.sessionIds.includes(id.toHexString()));
+  if (!unchanged)
+    await recordAudit(
+      deps.collections,
+      {
+        actor: input.recordedBy,
+        action: 'outcome.record',
+        target: `outcome:${outcomeId.toHexString()}`,
+        after: { ref, title, sessions: unique.length },
+      },
+      now,
+    );
   return {
     outcomeId: outcomeId.toHexString(),
     ref,

@@ -231,10 +231,8 @@ describe('replayed requests are stored once', async () => {
     figures.report('replay round ms', round.ms);
   });
 
-  // Reported, not fixed here (src/digest/subscriptions.ts and src/outcomes/manual.ts are being written): the
-  // same subscribe, or the same manual outcome, sent again changes nothing yet writes another audit row each
-  // time. `it.fails` keeps the suite green while the defect stands; drop `.fails` once fixed.
-  it.fails('KNOWN DEFECT: replaying the same subscribe or manual outcome adds no audit entry', async () => {
+  // Regression: the same subscribe, or the same manual outcome, sent again changes nothing and is not audited again.
+  it('replaying the same subscribe or manual outcome adds no audit entry', async () => {
     const outcome = JSON.stringify(manualOutcome());
     await rawPost(app.baseUrl, '/api/outcomes', outcome, outcomesHeaders());
     const subscribe = formBody(

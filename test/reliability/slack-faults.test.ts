@@ -229,10 +229,8 @@ describe('Slack API faults', async () => {
     figures.expect('digest / not_in_channel on two runs: subscriber DMs', subscriberDms() - told, { eq: 1 });
   });
 
-  // Reported, not fixed here (src/digest/post.ts is being written): invalid_blocks cannot succeed on a retry, yet
-  // it is not in PERMANENT_SLACK_ERRORS, so the job re-renders and re-posts for RETRY_WINDOW_MS (6 h) before the
-  // subscriber hears of it. `it.fails` keeps the suite green while the defect stands; drop `.fails` once fixed.
-  it.fails('KNOWN DEFECT: a digest refused with invalid_blocks is reported to the subscriber at once, not retried for 6 hours', async () => {
+  // Regression: invalid_blocks cannot succeed on a retry, so the subscriber hears of it at once.
+  it('a digest refused with invalid_blocks is reported to the subscriber at once, not retried for 6 hours', async () => {
     const subscription = (await c.subscriptions.findOne({ channel: CHANNEL }))!;
     clock.set(subscription.nextRunAt!);
     const told = dmsTo(app, ADMIN).length;
