@@ -1,7 +1,11 @@
 import type { Agenda } from 'agenda';
 import type { AppDeps } from '../src/deps.ts';
 import { BUDGET_ALERTS_INTERVAL, BUDGET_ALERTS_JOB, runBudgetAlerts } from './budget-alerts.ts';
-import { CLOSE_IDLE_SESSIONS_JOB, closeIdleSessions, type SessionsClosedHook } from './close-idle-sessions.ts';
+import {
+  CLOSE_IDLE_SESSIONS_JOB,
+  closeIdleSessions,
+  type SessionsClosedHook,
+} from './close-idle-sessions.ts';
 import { registerDigestJobs } from './digest.ts';
 import { HEARTBEAT_JOB, runHeartbeat } from './heartbeat.ts';
 import {
