@@ -8,6 +8,7 @@ import type {
   MetricSample,
   Outcome,
   PromptMode,
+  RollupIncrement,
   TelemetryIdentity,
   TokenCounts,
   UsageEvent,
@@ -171,17 +172,7 @@ export interface RollupDoc extends DailyRollup {
 /** One fold's increments to rollups_daily, in the class, team and person the session had at that fold. */
 export interface PendingRollupDoc {
   id: string;
-  increments: {
-    day: string;
-    team: string;
-    person: string;
-    class: DailyRollup['class'];
-    costUsd: number;
-    estimatedCostUsd: number;
-    tokens: number;
-    repo?: string;
-    model?: string;
-  }[];
+  increments: RollupIncrement[];
 }
 
 export interface SubscriptionDoc {

@@ -191,6 +191,12 @@ export interface DailyRollup {
   byModel: Record<string, number>;
 }
 
+/** One change to a rollup row: amounts to add in one (day, team, person, class), split by repo and model. */
+export type RollupIncrement = Pick<
+  DailyRollup,
+  'day' | 'team' | 'person' | 'class' | 'costUsd' | 'estimatedCostUsd' | 'tokens'
+> & { repo?: string; model?: string };
+
 export type PromptMode = 'immediate' | 'daily' | 'weekly' | 'off';
 
 /** One entry of a session's classification audit trail (same shape as the stored history entry). */

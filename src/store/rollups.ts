@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Collections, RollupDoc, SessionDoc } from '../db/collections.ts';
 import { encodeKey } from '../db/collections.ts';
-import type { ClassOrUnclassified } from '../domain/types.ts';
+import type { ClassOrUnclassified, RollupIncrement } from '../domain/types.ts';
 
 /**
  * rollups_daily holds spend per (UTC day, team, person, class). Digests and summaries read only these rows,
@@ -26,17 +26,7 @@ export function sessionClass(session: Pick<SessionDoc, 'classification'>): Class
   return session.classification?.class ?? 'unclassified';
 }
 
-export interface RollupIncrement {
-  day: string;
-  team: string;
-  person: string;
-  class: ClassOrUnclassified;
-  costUsd: number;
-  estimatedCostUsd: number;
-  tokens: number;
-  repo?: string;
-  model?: string;
-}
+export type { RollupIncrement };
 
 type RollupKey = Pick<RollupIncrement, 'day' | 'team' | 'person' | 'class'>;
 
