@@ -2,11 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Collections, TeamDoc } from '../../src/db/collections.ts';
-import type { UsageEvent } from '../../src/domain/types.ts';
-import { identityKey } from '../../src/ingest/identity.ts';
 import type { FakeUser } from '../../src/sandbox/fake-slack-api.ts';
-import { type ResolvedPerson, storeUsageEvents } from '../../src/store/usage-store.ts';
 import { eventually, type TestApp } from '../support/harness.ts';
+import { seedStoredSession } from '../support/seed-session.ts';
 
 export const ALICE = 'UALICE0001'; // manager of Payments
 export const BOB = 'UBOB000001'; // engineer in Payments
@@ -54,36 +52,12 @@ let counter = 0;
 
 /** Usage through the real store (events → session → rollups), as ingestion writes it. */
 export async function seedSession(collections: Collections, seed: SeedSession): Promise<string> {
-  const sessionKey = seed.sessionKey ?? `seed-${randomUUID()}`;
-  const identity = { email: seed.email };
-  const events: UsageEvent[] = seed.calls.map((call) => ({
+  return seedStoredSession(collections, {
+    ...seed,
     source: 'claude_code',
-    sourceEventId: `evt-${++counter}-${randomUUID()}`,
-    kind: 'api_request',
-    occurredAt: new Date(call.at),
-    sessionKey,
-    identity,
-    model: call.model ?? 'claude-sonnet-4',
+    sessionKey: seed.sessionKey ?? `seed-${++counter}-${randomUUID()}`,
     tokens: { input: 1000, output: 100, cacheRead: 10, cacheCreation: 1 },
-    costUsd: call.costUsd,
-    costKind: 'estimated',
-    ...(seed.repo && { repo: seed.repo }),
-    ...(seed.branch && { branch: seed.branch }),
-    labels: {},
-  }));
-  const person: ResolvedPerson = {
-    ...(seed.slackUserId && { slackUserId: seed.slackUserId }),
-    ...(seed.team && { team: seed.team }),
-  };
-  const key = identityKey(identity);
-  await storeUsageEvents(
-    collections,
-    events,
-    async () => new Map([[key, person]]),
-    new Date(seed.calls[0]!.at),
-  );
-  const session = await collections.sessions.findOne({ source: 'claude_code', sessionKey });
-  return session!._id!.toHexString();
+  });
 }
 
 /** Daily spend for one person from `from` for `days` days (one session per day). */

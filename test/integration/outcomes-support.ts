@@ -1,10 +1,8 @@
 /** Signing and seeding helpers shared by the outcomes suites. */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Collections } from '../../src/db/collections.ts';
-import type { UsageEvent } from '../../src/domain/types.ts';
-import { identityKey } from '../../src/ingest/identity.ts';
-import { type ResolvedPerson, storeUsageEvents } from '../../src/store/usage-store.ts';
 import type { TestApp } from '../support/harness.ts';
+import { seedStoredSession } from '../support/seed-session.ts';
 
 export const LINEAR_SECRET = 'lin_wh_test_secret_0123456789';
 export const GITHUB_SECRET = "It's a Secret to Everybody";
@@ -128,36 +126,11 @@ let counter = 0;
 
 /** A session written the way ingestion writes it (usage events folded by the real store). */
 export async function seedSession(collections: Collections, seed: SeedSession): Promise<string> {
-  const sessionKey = `webhook:seed-${++counter}-${randomUUID()}`;
-  const identity = { email: seed.email ?? 'dev@example.com' };
-  const events: UsageEvent[] = seed.calls.map((call, index) => ({
+  return seedStoredSession(collections, {
+    ...seed,
     source: 'webhook',
-    sourceEventId: `seed:${sessionKey}:${index}`,
-    kind: 'api_request',
-    occurredAt: new Date(call.at),
-    sessionKey,
-    identity,
-    model: 'claude-sonnet-4',
+    sessionKey: `webhook:seed-${++counter}-${randomUUID()}`,
+    email: seed.email ?? 'dev@example.com',
     tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
-    costUsd: call.costUsd,
-    costKind: 'estimated',
-    ...(seed.repo && { repo: seed.repo }),
-    ...(seed.branch && { branch: seed.branch }),
-    ...(seed.commit && { commit: seed.commit }),
-    ...(seed.linearIssue && { linearIssue: seed.linearIssue }),
-    labels: {},
-  }));
-  const person: ResolvedPerson = {
-    ...(seed.slackUserId && { slackUserId: seed.slackUserId }),
-    ...(seed.team && { team: seed.team }),
-  };
-  const key = identityKey(identity);
-  await storeUsageEvents(
-    collections,
-    events,
-    async () => new Map([[key, person]]),
-    new Date(seed.calls[0]!.at),
-  );
-  const session = await collections.sessions.findOne({ source: 'webhook', sessionKey });
-  return session!._id!.toHexString();
+  });
 }
