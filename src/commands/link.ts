@@ -47,5 +47,6 @@ export const handleLink: CommandHandler<'link'> = async (command, ctx) => {
     identifier: command.issue,
     userId: ctx.userId,
   });
-  await replyEphemeral(ctx, answer(session._id!.toHexString().slice(0, 8), result));
+  // 12 characters: the creation second plus 4 random hex digits, so sessions stored together stay apart.
+  await replyEphemeral(ctx, answer(session._id!.toHexString().slice(0, 12), result));
 };
