@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppDeps } from '../src/deps.ts';
+import { APPLY_PENDING_ROLLUPS_JOB, applyStrandedRollups } from './apply-pending-rollups.ts';
 import { BUDGET_ALERTS_INTERVAL, BUDGET_ALERTS_JOB, runBudgetAlerts } from './budget-alerts.ts';
 import {
   CLOSE_IDLE_SESSIONS_JOB,
@@ -38,6 +39,10 @@ export async function registerJobs(agenda: Agenda, deps: AppDeps): Promise<void>
     await resolveIdentities(deps);
   });
   await agenda.every('5 minutes', RESOLVE_IDENTITIES_JOB);
+  agenda.define(APPLY_PENDING_ROLLUPS_JOB, async () => {
+    await applyStrandedRollups(deps);
+  });
+  await agenda.every('1 minute', APPLY_PENDING_ROLLUPS_JOB);
   agenda.define(PROMPT_DUE_JOB, async () => {
     await runPromptDue(deps);
   });

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import type { Collections, SessionDoc } from '../db/collections.ts';
+import type { Collections, PendingRollupDoc, SessionDoc } from '../db/collections.ts';
 import {
   applyClassification,
   type ClassificationState,
@@ -8,7 +8,25 @@ import {
   undoClassification as undoInDomain,
 } from '../domain/classification.ts';
 import type { Classification, ClassificationAudit, SessionClass } from '../domain/types.ts';
-import { applyRollupIncrements, moveSessionSpend, type RollupIncrement } from './rollups.ts';
+import {
+  applyPendingRollups,
+  equalOrAbsent,
+  moveSessionSpend,
+  pendingId,
+  type RollupIncrement,
+} from './rollups.ts';
+
+/** What a classification write reads: the answer, and what its spend move is computed from. */
+const MOVE_PROJECTION = {
+  classification: 1,
+  classificationHistory: 1,
+  slackUserId: 1,
+  identityKey: 1,
+  team: 1,
+  costByDay: 1,
+  costKind: 1,
+  repo: 1,
+} as const;
 
 /**
  * Writing a session's class. Every write is ONE atomic findOneAndUpdate guarded by the classification the
@@ -95,16 +113,13 @@ type Computed = {
 
 async function writeWithRetry(
   collections: Collections,
-  input: { sessionId: ObjectId | string; ownerId?: string; onlyIfUnclassified?: boolean },
+  input: { sessionId: ObjectId | string; at: Date; ownerId?: string; onlyIfUnclassified?: boolean },
   compute: (session: SessionDoc) => Computed,
-): Promise<ClassificationWrite & { increments?: RollupIncrement[] }> {
+): Promise<ClassificationWrite> {
   const _id = toObjectId(input.sessionId);
   if (!_id) return { status: 'not_found' };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await collections.sessions.findOne(
-      { _id },
-      { projection: { classification: 1, classificationHistory: 1, slackUserId: 1 } },
-    );
+    const current = await collections.sessions.findOne({ _id }, { projection: MOVE_PROJECTION });
     if (!current) return { status: 'not_found' };
     if (input.ownerId !== undefined && current.slackUserId !== input.ownerId) {
       return { status: 'forbidden', ...(current.slackUserId ? { ownerId: current.slackUserId } : {}) };
@@ -127,18 +142,36 @@ async function writeWithRetry(
       const full = await collections.sessions.findOne({ _id });
       return full ? { status: 'unchanged', session: full, moved: [] } : { status: 'not_found' };
     }
-    const push = { classificationHistory: { $each: [entry], $slice: -MAX_CLASSIFICATION_HISTORY } };
+    // The spend to move is computed from the session as read, and parked on it in the same atomic update
+    // (which only applies while the session is still as read), so a crash before the rollup write is
+    // repaired later (applyPendingRollups) rather than leaving the spend under the old class.
+    const nextClassification = state.stale ? current.classification : state.classification;
+    const increments = moveSessionSpend(current, { ...current, classification: nextClassification });
+    const pending: PendingRollupDoc | undefined = increments.length
+      ? { id: pendingId(), increments }
+      : undefined;
+    const push = {
+      classificationHistory: { $each: [entry], $slice: -MAX_CLASSIFICATION_HISTORY },
+      ...(pending ? { pendingRollups: pending } : {}),
+    };
     const update = state.stale
       ? { $push: push }
       : state.classification
-        ? { $set: { classification: state.classification }, $push: push }
-        : { $unset: { classification: '' as const }, $push: push };
+        ? { $set: { classification: state.classification, updatedAt: input.at }, $push: push }
+        : { $unset: { classification: '' as const }, $set: { updatedAt: input.at }, $push: push };
     const before = await collections.sessions.findOneAndUpdate(
-      { _id, ...unchangedSince(current.classification) },
+      {
+        _id,
+        ...unchangedSince(current.classification),
+        ...equalOrAbsent('costByDay', current.costByDay),
+        ...equalOrAbsent('slackUserId', current.slackUserId),
+        ...equalOrAbsent('team', current.team),
+      },
       update,
       { returnDocument: 'before' },
     );
     if (!before) continue;
+    if (pending) await applyPendingRollups(collections, { _id, pendingRollups: [pending] });
     const after: SessionDoc = {
       ...before,
       classificationHistory: [...(before.classificationHistory ?? []), entry].slice(
@@ -147,8 +180,7 @@ async function writeWithRetry(
     };
     if (state.classification) after.classification = state.classification;
     else delete after.classification;
-    const increments = moveSessionSpend(before, after);
-    return { status: state.stale ? 'stale' : 'recorded', session: after, moved: increments, increments };
+    return { status: state.stale ? 'stale' : 'recorded', session: after, moved: increments };
   }
   throw new ClassificationConflictError(String(input.sessionId));
 }
@@ -177,9 +209,7 @@ export async function recordClassification(
   collections: Collections,
   input: RecordClassificationInput,
 ): Promise<ClassificationWrite> {
-  const { increments, ...result } = await classify(collections, input);
-  if (increments?.length) await applyRollupIncrements(collections, increments);
-  return result;
+  return classify(collections, input);
 }
 
 /** Many answers at once ("classify all remaining as …"): one rollup bulk write for all of them. */
@@ -188,17 +218,7 @@ export async function recordClassifications(
   inputs: readonly RecordClassificationInput[],
 ): Promise<ClassificationWrite[]> {
   const results: ClassificationWrite[] = [];
-  const increments: RollupIncrement[] = [];
-  try {
-    for (const input of inputs) {
-      const { increments: moved, ...result } = await classify(collections, input);
-      if (moved) increments.push(...moved);
-      results.push(result);
-    }
-  } finally {
-    // Whatever was written is reflected in rollups, even if a later session failed.
-    if (increments.length > 0) await applyRollupIncrements(collections, increments);
-  }
+  for (const input of inputs) results.push(await classify(collections, input));
   return results;
 }
 
@@ -207,7 +227,7 @@ export async function undoClassification(
   collections: Collections,
   input: UndoClassificationInput,
 ): Promise<ClassificationWrite> {
-  const { increments, ...result } = await writeWithRetry(collections, input, (session) => {
+  return writeWithRetry(collections, input, (session) => {
     const state = undoInDomain(session.classification, session.classificationHistory ?? [], {
       userId: input.userId,
       by: input.by,
@@ -215,6 +235,4 @@ export async function undoClassification(
     });
     return { state, entry: state.changed ? state.history.at(-1) : undefined };
   });
-  if (increments?.length) await applyRollupIncrements(collections, increments);
-  return result;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Collections, RollupDoc, SessionDoc } from '../db/collections.ts';
 import { encodeKey } from '../db/collections.ts';
@@ -78,6 +79,16 @@ export async function applyRollupIncrements(
     if ((error as { code?: number }).code !== 11000 && !String(error).includes('E11000')) throw error;
     await collections.rollupsDaily.bulkWrite(operations, { ordered: false });
   }
+}
+
+/** Filter part: the field still has this value (or is still absent). For compare-and-swap updates. */
+export function equalOrAbsent(field: string, value: unknown): Record<string, unknown> {
+  return value === undefined ? { [field]: { $exists: false } } : { [field]: value };
+}
+
+/** Id of one parked set of rollup increments (SessionDoc.pendingRollups). */
+export function pendingId(): string {
+  return randomBytes(9).toString('base64url');
 }
 
 /** How many applied pending-rollup ids a rollup row remembers: enough to cover a sender's retry window. */

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Collections, PendingRollupDoc, SessionDoc } from '../db/collections.ts';
 import { encodeKey, encodeKeys } from '../db/collections.ts';
 import type { UsageEvent } from '../domain/types.ts';
 import { identityKey } from '../ingest/identity.ts';
 import {
   applyPendingRollups,
+  equalOrAbsent,
+  pendingId,
   type RollupIncrement,
   rollupPerson,
   rollupTeam,
@@ -142,14 +143,6 @@ type FoldResult = { folded: boolean; session: PendingSession };
 const FOLD_ATTEMPTS = 4;
 
 /** `field: value`, or "absent" when there is no value (an absent guard is not copied into an upserted doc). */
-function equalOrAbsent(field: string, value: string | undefined): Record<string, unknown> {
-  return value === undefined ? { [field]: { $exists: false } } : { [field]: value };
-}
-
-function pendingId(): string {
-  return randomBytes(9).toString('base64url');
-}
-
 /**
  * Fold events of one session in one atomic update, parking their rollup increments on it. The increments are
  * computed from the session as read just before, and the update only applies while the session is still so
