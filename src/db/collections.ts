@@ -419,16 +419,4 @@ export async function ensureIndexes(db: Db): Promise<void> {
   }
 }
 
-/** Escape a value for use as a document key ($inc on `byRepo.<key>`): no dots, no leading $, no NUL (BSON refuses it). */
-export function encodeKey(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/^\$/, '%24').replace(/\0/g, '%00');
-}
-
-export function decodeKey(key: string): string {
-  return decodeURIComponent(key);
-}
-
-/** Store a string map whose keys may contain dots (OTLP attribute names) safely as a subdocument. */
-export function encodeKeys(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [encodeKey(key), value]));
-}
+export { decodeKey, encodeKey, encodeKeys } from '../domain/field-keys.ts';

@@ -15,6 +15,7 @@
  *   those sessions in `sessionsForOutcomes`.
  */
 
+import { decodeKey } from './field-keys.ts';
 import type { Forecast } from './forecast.ts';
 import { changePct } from './money.ts';
 import type { Calibration, CostPerOutcome, OutcomeForCost, SessionForOutcomes } from './outcomes.ts';
@@ -43,15 +44,6 @@ const DAY_MS = 86_400_000;
 
 export type DigestScope = { kind: 'org' } | { kind: 'team'; team: string };
 export type DigestAudience = 'leadership' | 'team';
-
-/** Inverse of the db's encodeKey (escaped "%", "." and a leading "$"); malformed keys come back as they are. */
-export function decodeRollupKey(key: string): string {
-  try {
-    return decodeURIComponent(key);
-  } catch {
-    return key;
-  }
-}
 
 export interface DigestInput {
   period: PeriodRange;
@@ -231,7 +223,7 @@ function sumKeys(rows: readonly DailyRollup[], field: 'byRepo' | 'byModel'): Map
   const totals = new Map<string, number>();
   for (const row of rows) {
     for (const [key, usd] of Object.entries(row[field])) {
-      const name = decodeRollupKey(key);
+      const name = decodeKey(key);
       totals.set(name, (totals.get(name) ?? 0) + usd);
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigest, type DigestInput, decodeRollupKey } from '../../../src/domain/digest.ts';
+import { buildDigest, type DigestInput } from '../../../src/domain/digest.ts';
+import { decodeKey, encodeKey } from '../../../src/domain/field-keys.ts';
 import { forecastBudget } from '../../../src/domain/forecast.ts';
 import type { OutcomeForCost, SessionForOutcomes } from '../../../src/domain/outcomes.ts';
 import { periodRange } from '../../../src/domain/periods.ts';
@@ -353,7 +354,7 @@ describe('buildDigest variations', () => {
   });
 });
 
-describe('decodeRollupKey', () => {
+describe('decodeKey', () => {
   it.each([
     ['acme/api', 'acme/api'],
     ['claude-sonnet-4%2E5', 'claude-sonnet-4.5'],
@@ -361,6 +362,13 @@ describe('decodeRollupKey', () => {
     ['100%25', '100%'],
     ['bad%ZZ', 'bad%ZZ'],
   ])('%s → %s', (key, expected) => {
-    expect(decodeRollupKey(key)).toBe(expected);
+    expect(decodeKey(key)).toBe(expected);
   });
+
+  it.each(['acme/api', 'claude-sonnet-4.5', '$weird', '100%', 'a.b.c', 'nul\u0000byte'])(
+    'round-trips %s',
+    (value) => {
+      expect(decodeKey(encodeKey(value))).toBe(value);
+    },
+  );
 });
