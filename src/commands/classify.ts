@@ -1,12 +1,6 @@
 import { buildClassifyPrompt } from '../../blocks/classify-prompt.ts';
 import { buildQueueLoadingModal, buildQueueModal } from '../../blocks/queue-modal.ts';
-import {
-  loadSuggestionFacts,
-  SESSION_VIEW_PROJECTION,
-  type SessionView,
-  toPromptSession,
-  unansweredFilter,
-} from '../classification/session-view.ts';
+import { loadUnanswered, toPromptSession } from '../classification/session-view.ts';
 import { type CommandHandler, replyEphemeral } from './context.ts';
 
 /** More than anyone should have waiting; the prompt lists the biggest and offers "classify all remaining". */
@@ -32,12 +26,9 @@ export const handleClassify: CommandHandler<'classify'> = async (_command, ctx) 
     );
     return;
   }
-  const docs = (await deps.collections.sessions
-    .find(unansweredFilter(userId), { projection: SESSION_VIEW_PROJECTION })
-    .sort({ costUsd: -1, startedAt: 1 })
-    .limit(QUEUE_READ_LIMIT)
-    .toArray()) as SessionView[];
-  const facts = await loadSuggestionFacts(deps.collections, docs);
+  const { sessions: docs, facts } = await loadUnanswered(deps.collections, userId, {
+    limit: QUEUE_READ_LIMIT,
+  });
   const prompt = buildClassifyPrompt({
     sessions: docs.map((doc) => toPromptSession(doc, facts)),
     costFloorUsd: deps.config.PROMPT_COST_FLOOR_USD,
