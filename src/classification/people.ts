@@ -1,3 +1,4 @@
+import { getPerson, upsertPerson } from '../access/people.ts';
 import type { PersonDoc } from '../db/collections.ts';
 import type { AppDeps } from '../deps.ts';
 import { isValidTimeZone } from '../domain/periods.ts';
@@ -34,26 +35,6 @@ export function promptPersonOf(
   };
 }
 
-/** Upsert fields on a person; people rows also come from identity mapping, so only set what we own. */
-async function upsertPerson(
-  deps: Pick<AppDeps, 'collections'>,
-  slackUserId: string,
-  set: Partial<PersonDoc>,
-  setOnInsert: Partial<PersonDoc> = {},
-): Promise<void> {
-  const update = {
-    $set: set,
-    $setOnInsert: { emails: [], accountIds: [], ...setOnInsert },
-  };
-  try {
-    await deps.collections.people.updateOne({ slackUserId }, update, { upsert: true });
-  } catch (error) {
-    // Two first writers raced on the unique slackUserId: the row exists now, update it.
-    if ((error as { code?: number }).code !== 11000) throw error;
-    await deps.collections.people.updateOne({ slackUserId }, update);
-  }
-}
-
 /**
  * The person as the prompt job needs them, with the Slack timezone cached in `people` (users.info when
  * unknown or older than a day). A failed lookup falls back to the cached or default timezone.
@@ -65,40 +46,24 @@ export async function loadPromptPeople(
   const docs = await deps.collections.people
     .find(
       { slackUserId: { $in: [...slackUserIds] } },
-      { projection: { slackUserId: 1, tz: 1, tzCheckedAt: 1, promptMode: 1, homeOpenedAt: 1, name: 1 } },
+      { projection: { slackUserId: 1, tz: 1, promptMode: 1, homeOpenedAt: 1, name: 1 } },
     )
     .toArray();
   const byId = new Map(docs.map((doc) => [doc.slackUserId, doc]));
-  const now = deps.now();
   const out = new Map<string, PromptPerson>();
   for (const id of slackUserIds) {
     const doc = byId.get(id);
     // Off means no prompt at all, so there is nothing to place in time.
     const mode = doc?.promptMode ?? deps.config.PROMPT_DEFAULT_MODE;
-    const fresh = doc?.tz && doc.tzCheckedAt && now.getTime() - doc.tzCheckedAt.getTime() < TZ_TTL_MS;
-    if (mode === 'off' || fresh) {
+    if (mode === 'off') {
       out.set(id, promptPersonOf(deps, id, doc));
       continue;
     }
-    const tz = await lookupTimeZone(deps, id);
-    if (tz) await upsertPerson(deps, id, { tz, tzCheckedAt: now, updatedAt: now });
-    out.set(id, promptPersonOf(deps, id, { ...doc, ...(tz ? { tz } : {}) }));
+    // The shared people cache (users.info at most once per TZ_TTL_MS); it falls back to what is cached.
+    const person = await getPerson(deps, id, { maxAgeMs: TZ_TTL_MS });
+    out.set(id, promptPersonOf(deps, id, { ...doc, ...(person?.tz ? { tz: person.tz } : {}) }));
   }
   return out;
-}
-
-async function lookupTimeZone(
-  deps: Pick<AppDeps, 'slack' | 'logger'>,
-  slackUserId: string,
-): Promise<string | undefined> {
-  try {
-    const result = await deps.slack.users.info({ user: slackUserId });
-    const tz = result.user?.tz;
-    return tz && isValidTimeZone(tz) ? tz : undefined;
-  } catch (error) {
-    deps.logger.warn({ err: error, slackUserId }, 'users.info failed; using the cached or default timezone');
-    return undefined;
-  }
 }
 
 export async function loadPerson(

@@ -107,8 +107,6 @@ export interface PersonDoc {
   lastPromptAt?: Date;
   /** When the user last opened App Home; the Home is re-published after changes only for people who have one. */
   homeOpenedAt?: Date;
-  /** When tz was last read from users.info for prompt scheduling (src/classification/people.ts). */
-  tzCheckedAt?: Date;
   updatedAt: Date;
 }
 
